@@ -1,0 +1,63 @@
+// The Linux walk next to the hardware walk, level by level: the comparison
+// behind `ptfold walk`, the differential test, fuzz_walk and proof
+// obligation 1. Templated over the word type like everything it runs.
+#pragma once
+
+#include <array>
+
+#include "base/word.h"
+#include "reference/dispatch.h"
+#include "reference/geometry.h"
+#include "targets/linux.h"
+
+namespace ptfold::harness {
+
+// The entry pointer Linux computes at each generic level (kernel VAs):
+// pgd_offset_pgd -> p4d_offset -> pud_offset -> pmd_offset -> pte_offset_kernel.
+template <class W>
+struct LinuxWalk {
+  std::array<W, ref::kLinuxLevels> ptr{};
+  std::array<W, ref::kLinuxLevels> index{};  // pgd_index(addr) .. pte_index(addr)
+};
+
+template <class W, class Env>
+LinuxWalk<W> linux_walk(tgt::LinuxPageTable<W, Env>& t, const W& pgd, const W& addr) {
+  LinuxWalk<W> w;
+  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+    const auto l = static_cast<tgt::Level>(i);
+    w.index[i] = t.index(l, addr);
+    w.ptr[i] = t.offset(l, i == 0 ? pgd : w.ptr[i - 1], addr);
+  }
+  return w;
+}
+
+// Per hardware level: the Linux entry pointer of the level that reads it
+// (as a physical address) and the hardware's entry address.
+template <class W>
+struct LevelCompare {
+  int hw = 0;
+  ref::Level reader = ref::Level::kPgd;
+  W linux_entry_pa{0};
+  W hw_entry{0};
+  Bool<W> equal{};
+};
+
+template <class W, class Env>
+std::vector<LevelCompare<W>> compare_levels(const ref::Geometry& g,
+                                            tgt::LinuxPageTable<W, Env>& t,
+                                            const LinuxWalk<W>& lw,
+                                            const ref::WalkResult<W>& hw) {
+  std::vector<LevelCompare<W>> out;
+  for (const ref::WalkStep<W>& st : hw.steps) {
+    LevelCompare<W> c;
+    c.hw = st.hw;
+    c.reader = g.reader_of(st.hw);
+    c.linux_entry_pa = t.env().pa(lw.ptr[static_cast<int>(c.reader)]);
+    c.hw_entry = st.entry;
+    c.equal = c.linux_entry_pa == c.hw_entry;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace ptfold::harness

@@ -1,0 +1,75 @@
+// A small concrete environment for the target models: page-aligned host
+// memory as "physical" memory behind a linear map, a pgd_cache that places
+// sub-page pgds where asked, and checked accesses. Used by the unit tests and
+// `ptfold walk`; the fuzzers use fuzz/'s full machine instead.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "base/word.h"
+#include "targets/linux.h"
+
+namespace ptfold::harness {
+
+// A helper misbehaved in a way the environment can see (BUG_ON, an access
+// outside every allocation, freeing something that was not allocated).
+struct EnvError : std::runtime_error {
+  EnvError(std::string helper_, std::string what_)
+      : std::runtime_error(helper_ + ": " + what_), helper(std::move(helper_)), what_s(std::move(what_)) {}
+  std::string helper;
+  std::string what_s;
+};
+
+class MemEnv {
+ public:
+  // `phys_offset` is added to host addresses to form physical addresses, so
+  // tables can sit above 2^48 (LPA2) while host pointers stay small.
+  // `pgd_slab_offset`: where in its page a sub-page pgd object is placed
+  // (a multiple of the object size).
+  explicit MemEnv(u64 page_size, u64 phys_offset = 0, u64 pgd_slab_offset = 0);
+  ~MemEnv();
+  MemEnv(const MemEnv&) = delete;
+  MemEnv& operator=(const MemEnv&) = delete;
+
+  // --- tgt Env contract ------------------------------------------------------
+  u64 read(u64 ptr, tgt::Level lvl) const;
+  void write(u64 ptr, tgt::Level lvl, u64 v);
+  u64 pa(u64 va) const { return va + phys_offset_; }
+  u64 va(u64 pa) const { return pa - phys_offset_; }
+  void bug_on(bool cond, const char* helper, const char* what) const {
+    if (cond) throw EnvError(helper, std::string("BUG: ") + what);
+  }
+  u64 get_free_page(tgt::Level lvl);
+  void free_page(u64 va, const char* helper);
+  void pagetable_ctor(u64 va, tgt::Level lvl);
+  void pagetable_dtor(u64 va, tgt::Level lvl);
+  u64 pgd_cache_alloc(u64 size);
+  void pgd_cache_free(u64 va);
+  void tlb_remove_ptdesc(tgt::MmuGather&, u64 va, tgt::Level) { free_page(va, "tlb_remove_ptdesc"); }
+
+  // --- reference Mem contract ------------------------------------------------
+  u64 read64(u64 pa_, int /*hw*/) const { return read(va(pa_), tgt::Level::kPte); }
+
+  // --- introspection -----------------------------------------------------------
+  bool contains(u64 va, u64 len = 8) const;
+  long nr_pagetable() const { return nr_pagetable_; }
+  size_t live_allocations() const { return allocs_.size(); }
+  u64 page_size() const { return page_size_; }
+
+ private:
+  struct Alloc {
+    u64 size = 0;
+    void* host = nullptr;  // the host block (may be larger: slab page)
+    bool table_typed = false;
+  };
+  u64 page_size_;
+  u64 phys_offset_;
+  u64 pgd_slab_offset_;
+  std::map<u64, Alloc> allocs_;  // by object start (kernel VA)
+  long nr_pagetable_ = 0;
+};
+
+}  // namespace ptfold::harness

@@ -1,0 +1,6 @@
+// x86-64 catalogue rows (issue 5 fills these in).
+#include "reference/catalogue_internal.h"
+
+namespace ptfold::ref::detail {
+void add_x86_64(std::vector<Geometry>&) {}
+}  // namespace ptfold::ref::detail

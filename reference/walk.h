@@ -1,0 +1,58 @@
+// The architecture-neutral shape of a hardware table walk, and the dispatcher
+// that runs the right architecture's walk for a geometry. Templated over the
+// word type (base/word.h) so the solver runs the same code symbolically.
+#pragma once
+
+#include <vector>
+
+#include "base/word.h"
+#include "reference/geometry.h"
+
+namespace ptfold::ref {
+
+enum class Fault {
+  kNone,
+  kRange,        // VA outside the half (arm64 translation fault L0, x86 #GP,
+                 // RISC-V page fault before any read)
+  kTranslation,  // invalid descriptor / not present / block where none allowed
+  kAddressSize,  // table or output address at or above the OA size
+  kReserved,     // reserved bits or encodings (x86 RSVD, RISC-V W&!R, ...)
+  kMisaligned,   // RISC-V misaligned superpage
+};
+const char* fault_name(Fault f);
+
+// One descriptor read by the hardware.
+template <class W>
+struct WalkStep {
+  int hw = 0;     // index into Geometry::hw
+  W index{0};     // the VA bits that index this table
+  W table{0};     // physical base of the table read
+  W entry{0};     // physical address of the descriptor read
+  W desc{0};      // the descriptor
+};
+
+template <class W>
+struct WalkResult {
+  Bool<W> in_range{};          // the range / canonical check passed
+  std::vector<WalkStep<W>> steps;
+  // Concrete walks only (W = u64): how the walk ended.
+  Fault fault = Fault::kNone;
+  int fault_hw = -1;           // hw index of the fault (-1: before any read)
+  int leaf_hw = -1;            // hw index of the leaf descriptor
+  u64 oa = 0;                  // output address on success
+  u64 leaf_size = 0;
+  bool ok() const { return fault == Fault::kNone && leaf_hw >= 0; }
+};
+
+// Memory the hardware reads: `W read64(const W& pa, int hw_index)`.
+// `hw_index` is a hint for symbolic memories; concrete memory ignores it.
+//
+// Walk modes: a concrete walk follows descriptors and stops at a leaf or a
+// fault. A *table walk* (tables_only = true) reads one descriptor per level
+// and always follows it as a table pointer; the solver uses it with memories
+// that hold table descriptors, to compare entry addresses level by level.
+struct WalkOptions {
+  bool tables_only = false;
+};
+
+}  // namespace ptfold::ref

@@ -1,0 +1,397 @@
+// arm64 page-table helpers as in Linux 6.12 (arch/arm64/include/asm/
+// pgtable.h, pgalloc.h, tlb.h, arch/arm64/mm/pgd.c, include/asm-generic/
+// pgalloc.h), plus the boot-time page-size RFC's changes (Ryan Roberts,
+// 2024-10-14, patches 53 and 57) selected by CONFIG_ARM64_BOOT_TIME_PAGE_SIZE.
+// Written from the kernel's behaviour with its names kept; not kernel code.
+#pragma once
+
+#include <string>
+
+#include "base/word.h"
+#include "targets/linux.h"
+
+namespace ptfold::tgt::arm64 {
+
+// Descriptor bits (pgtable-hwdef.h).
+inline constexpr u64 PTE_VALID = 1;
+inline constexpr u64 PMD_TYPE_MASK = 3;
+inline constexpr u64 PMD_TYPE_TABLE = 3;
+inline constexpr u64 PMD_TYPE_SECT = 1;
+inline constexpr u64 PTE_TYPE_PAGE = 3;
+inline constexpr u64 PTE_AF = u64{1} << 10;
+inline constexpr u64 PTE_SHARED = u64{3} << 8;
+inline constexpr u64 TABLE_PXN = u64{1} << 59;  // P?D_TABLE_PXN
+inline constexpr u64 TABLE_UXN = u64{1} << 60;  // P?D_TABLE_UXN
+
+template <class W, class Env>
+class Arm64 : public LinuxPageTable<W, Env> {
+ public:
+  using Base = LinuxPageTable<W, Env>;
+  using B = Bool<W>;
+  using Base::cfg_;
+  using Base::env_;
+
+  Arm64(const Config& cfg, Env& env) : Base(cfg, env) { init_geometry(); }
+
+  // --- Geometry --------------------------------------------------------------
+  // vabits_actual: 64 - TCR_EL1.T1SZ when VA_BITS > 48 (asm/memory.h).
+  unsigned vabits_actual() const override {
+    return cfg_.VA_BITS > 48 ? 64 - cfg_.tcr_t1sz : cfg_.VA_BITS;
+  }
+  // The LPA2 family decides from the CPU (after ARM64_ALWAYS_BOOT:
+  // ARM64_HAS_VA52); the RFC from the runtime level count (ptg_pgtable_levels).
+  bool pgtable_l4_enabled() const override {
+    if (cfg_.ARM64_BOOT_TIME_PAGE_SIZE) return ptg_pgtable_levels_ > 3;
+    if (cfg_.PGTABLE_LEVELS <= 3) return false;
+    if (cfg_.PGTABLE_LEVELS > 4 || !cfg_.ARM64_LPA2) return true;
+    return cfg_.cap_va52;
+  }
+  bool pgtable_l5_enabled() const override {
+    if (cfg_.ARM64_BOOT_TIME_PAGE_SIZE) return ptg_pgtable_levels_ > 4;
+    if (cfg_.PGTABLE_LEVELS <= 4) return false;
+    return cfg_.cap_va52;
+  }
+  // RFC patch 53: pgtable_l3_enabled() / mm_pmd_folded().
+  bool pgtable_l3_enabled() const {
+    return cfg_.ARM64_BOOT_TIME_PAGE_SIZE ? ptg_pgtable_levels_ > 2 : cfg_.PGTABLE_LEVELS > 2;
+  }
+  bool mm_pmd_folded() const override { return !pgtable_l3_enabled(); }
+  bool lpa2_is_enabled() const { return cfg_.ARM64_LPA2 && cfg_.tcr_ds; }
+
+  unsigned shift(Level l) const override { return shift_[static_cast<int>(l)]; }
+  u64 ptrs_per(Level l) const override { return ptrs_[static_cast<int>(l)]; }
+  bool folded(Level l) const override {
+    switch (l) {
+      case Level::kPgd: return false;
+      case Level::kP4d: return cfg_.PGTABLE_LEVELS < 5 || !pgtable_l5_enabled();
+      case Level::kPud: return cfg_.PGTABLE_LEVELS < 4 || !pgtable_l4_enabled();
+      case Level::kPmd: return cfg_.PGTABLE_LEVELS < 3 || !pgtable_l3_enabled();
+      case Level::kPte: return false;
+    }
+    return false;
+  }
+
+  // arch/arm64/mm/pgd.c; the RFC applies the folded-level rule only outside
+  // boot-time mode (patch 57).
+  bool pgdir_is_page_size() const override {
+    if (this->PGD_SIZE() == this->PAGE_SIZE()) return true;
+    if (cfg_.ARM64_BOOT_TIME_PAGE_SIZE) return false;
+    if (cfg_.PGTABLE_LEVELS == 4) return !pgtable_l4_enabled();
+    if (cfg_.PGTABLE_LEVELS == 5) return !pgtable_l5_enabled();
+    return false;
+  }
+  u64 pgd_alloc_size() const override {
+    return pgdir_is_page_size() ? this->PAGE_SIZE() : this->PGD_SIZE();
+  }
+
+  // --- Folded-pointer helpers -----------------------------------------------
+  // 6.12: PTR_ALIGN_DOWN(p, PAGE_SIZE) + index. The RFC (boot-time mode):
+  // return the incoming pointer unchanged. Both carry the post-6.12 VM_BUG_ON
+  // that the pointer was indexed with the same address (linux-folding.md §2.3).
+  virtual W pgd_to_folded_p4d(const W& pgdp, const W& addr) {
+    folded_pointer_check("pgd_to_folded_p4d", Level::kPgd, pgdp, addr);
+    if (cfg_.ARM64_BOOT_TIME_PAGE_SIZE) return pgdp;
+    return align_down(pgdp, this->PAGE_SIZE()) + (this->p4d_index(addr) << 3);
+  }
+  virtual W p4d_to_folded_pud(const W& p4dp, const W& addr) {
+    folded_pointer_check("p4d_to_folded_pud", Level::kP4d, p4dp, addr);
+    if (cfg_.ARM64_BOOT_TIME_PAGE_SIZE) return p4dp;
+    return align_down(p4dp, this->PAGE_SIZE()) + (this->pud_index(addr) << 3);
+  }
+  // RFC patch 53: no alignment.
+  virtual W pud_to_folded_pmd(const W& pudp, const W& /*addr*/) { return pudp; }
+
+  // --- The walk ----------------------------------------------------------------
+  W p4d_offset_lockless(const W& pgdp, const W& pgd, const W& addr) override {
+    if (cfg_.PGTABLE_LEVELS < 5) return p4d_offset_lockless_folded(pgdp, pgd, addr);
+    if (!pgtable_l5_enabled()) return pgd_to_folded_p4d(pgdp, addr);
+    return env_.va(pgd_page_paddr(env_.read(pgd, Level::kPgd))) + (this->p4d_index(addr) << 3);
+  }
+  // CONFIG_PGTABLE_LEVELS <= 4: p4d is folded at compile time. The generic
+  // version returns the address of the caller's copy (&pgd); arm64 returns
+  // the real table pointer, because a runtime-folded pud_offset_lockless()
+  // re-aligns it (fix 36639013b346).
+  virtual W p4d_offset_lockless_folded(const W& pgdp, const W& /*pgd*/, const W& addr) {
+    return p4d_offset(pgdp, addr);
+  }
+  W p4d_offset(const W& pgdp, const W& addr) override {
+    if (cfg_.PGTABLE_LEVELS < 5) return pgdp;  // pgtable-nop4d.h
+    if (!pgtable_l5_enabled()) return pgd_to_folded_p4d(pgdp, addr);
+    return p4d_offset_lockless(pgdp, pgdp, addr);
+  }
+  W pud_offset_lockless(const W& p4dp, const W& p4d, const W& addr) override {
+    if (cfg_.PGTABLE_LEVELS < 4) return p4dp;  // pgtable-nopud.h
+    if (!pgtable_l4_enabled()) return p4d_to_folded_pud(p4dp, addr);
+    return env_.va(p4d_page_paddr(env_.read(p4d, Level::kP4d))) + (this->pud_index(addr) << 3);
+  }
+  W pud_offset(const W& p4dp, const W& addr) override {
+    if (cfg_.PGTABLE_LEVELS < 4) return p4dp;
+    if (!pgtable_l4_enabled()) return p4d_to_folded_pud(p4dp, addr);
+    return pud_offset_lockless(p4dp, p4dp, addr);
+  }
+  W pmd_offset_lockless(const W& pudp, const W& pud, const W& addr) override {
+    if (cfg_.PGTABLE_LEVELS < 3) return pudp;  // pgtable-nopmd.h
+    if (!pgtable_l3_enabled()) return pud_to_folded_pmd(pudp, addr);
+    return env_.va(pud_page_paddr(env_.read(pud, Level::kPud))) + (this->pmd_index(addr) << 3);
+  }
+  W pmd_offset(const W& pudp, const W& addr) override {
+    return pmd_offset_lockless(pudp, pudp, addr);
+  }
+  W pte_offset_kernel(const W& pmdp, const W& addr) override {
+    return env_.va(pmd_page_paddr(env_.read(pmdp, Level::kPmd))) + (this->pte_index(addr) << 3);
+  }
+
+  // --- Entry tests ------------------------------------------------------------
+  // pgd_* test the entry that points to a p4d table (5 levels only), p4d_* the
+  // entry that points to a pud table: constant when that level is folded.
+  B pgd_none(const W& v) const override { return l5_and(v == W(0)); }
+  B pgd_bad(const W& v) const override { return l5_and((v & W(2)) == W(0)); }
+  B pgd_present(const W& v) const override { return lnot(pgd_none(v)); }
+  B p4d_none(const W& v) const override { return l4_and(v == W(0)); }
+  B p4d_bad(const W& v) const override { return l4_and((v & W(2)) == W(0)); }
+  B p4d_present(const W& v) const override { return lnot(p4d_none(v)); }
+  B pud_none(const W& v) const override {
+    if (this->folded(Level::kPmd)) return B(false);  // pgtable-nopmd.h: pud_none() is 0
+    return v == W(0);
+  }
+  B pud_bad(const W& v) const override {
+    if (this->folded(Level::kPmd)) return B(false);
+    return (v & W(PMD_TYPE_MASK)) != W(PMD_TYPE_TABLE);
+  }
+  B pud_present(const W& v) const override {
+    if (this->folded(Level::kPmd)) return B(true);
+    return pte_present(v);
+  }
+  B pud_leaf(const W& v) const override {
+    if (this->folded(Level::kPmd)) return B(false);
+    return land(pud_present(v), (v & W(PMD_TYPE_MASK)) != W(PMD_TYPE_TABLE));
+  }
+  B pmd_none(const W& v) const override { return v == W(0); }
+  B pmd_bad(const W& v) const override { return (v & W(PMD_TYPE_MASK)) != W(PMD_TYPE_TABLE); }
+  B pmd_present(const W& v) const override { return pte_present(v); }
+  B pmd_leaf(const W& v) const override {
+    return land(pmd_present(v), (v & W(PMD_TYPE_MASK)) != W(PMD_TYPE_TABLE));
+  }
+  // pte_valid() || pte_present_invalid() (PTE_PRESENT_INVALID is bit 59 in
+  // 6.12 for non-valid entries; the harness never forms such entries).
+  B pte_present(const W& v) const override { return (v & W(PTE_VALID)) != W(0); }
+
+  W pgd_page_paddr(const W& v) const override { return __pte_to_phys(v); }
+  W p4d_page_paddr(const W& v) const override { return __pte_to_phys(v); }
+  W pud_page_paddr(const W& v) const override { return __pte_to_phys(v); }
+  W pmd_page_paddr(const W& v) const override { return __pte_to_phys(v); }
+
+  // --- Updates ----------------------------------------------------------------
+  // set_pgd/set_p4d/set_pud redirect to set_swapper_pgd() for swapper_pg_dir;
+  // the harness never installs swapper_pg_dir, so they are plain writes here.
+  void set_pgd(const W& p, const W& v) override { env_.write(p, Level::kPgd, v); }
+  void set_p4d(const W& p, const W& v) override { env_.write(p, Level::kP4d, v); }
+  void set_pud(const W& p, const W& v) override { env_.write(p, Level::kPud, v); }
+  void set_pmd(const W& p, const W& v) override { env_.write(p, Level::kPmd, v); }
+  void set_pte(const W& p, const W& v) override { env_.write(p, Level::kPte, v); }
+  void pgd_clear(const W& p) override {
+    if (pgtable_l5_enabled()) set_pgd(p, W(0));
+  }
+  void p4d_clear(const W& p) override {
+    if (cfg_.PGTABLE_LEVELS > 3 && pgtable_l4_enabled()) set_p4d(p, W(0));
+  }
+  void pud_clear(const W& p) override {
+    if (!this->folded(Level::kPmd)) set_pud(p, W(0));
+  }
+  void pmd_clear(const W& p) override { set_pmd(p, W(0)); }
+
+  void pgd_populate(const Mm<W>& mm, const W& pgdp, const W& p4dp) override {
+    if (cfg_.PGTABLE_LEVELS > 4 && pgtable_l5_enabled())
+      set_pgd(pgdp, __phys_to_pte_val(env_.pa(p4dp)) | W(table_prot(mm)));
+  }
+  void p4d_populate(const Mm<W>& mm, const W& p4dp, const W& pudp) override {
+    if (cfg_.PGTABLE_LEVELS > 3 && pgtable_l4_enabled())
+      set_p4d(p4dp, __phys_to_pte_val(env_.pa(pudp)) | W(table_prot(mm)));
+  }
+  void pud_populate(const Mm<W>& mm, const W& pudp, const W& pmdp) override {
+    if (cfg_.PGTABLE_LEVELS > 2 && pgtable_l3_enabled())
+      set_pud(pudp, __phys_to_pte_val(env_.pa(pmdp)) | W(table_prot(mm)));
+  }
+  void pmd_populate(const Mm<W>& mm, const W& pmdp, const W& ptep) override {
+    set_pmd(pmdp, __phys_to_pte_val(env_.pa(ptep)) | W(table_prot(mm)));
+  }
+  W mk_leaf(Level l, const W& pa) const override {
+    const u64 type = l == Level::kPte ? PTE_TYPE_PAGE : PMD_TYPE_SECT;
+    return __phys_to_pte_val(pa) | W(type | PTE_AF | (lpa2_is_enabled() ? 0 : PTE_SHARED));
+  }
+
+  // --- Output-address encoding (asm/pgtable.h, pgtable-hwdef.h) -------------
+  u64 PTE_ADDR_LOW() const { return genmask(49, cfg_.PAGE_SHIFT); }
+  u64 PTE_ADDR_HIGH() const { return cfg_.PAGE_SHIFT == 16 ? u64{0xf} << 12 : u64{3} << 8; }
+  unsigned PTE_ADDR_HIGH_SHIFT() const { return cfg_.PAGE_SHIFT == 16 ? 36 : 42; }
+  u64 PHYS_TO_PTE_ADDR_MASK() const {
+    return cfg_.PAGE_SHIFT == 16 ? PTE_ADDR_LOW() | PTE_ADDR_HIGH() : genmask(49, 8);
+  }
+  u64 PTE_MAYBE_SHARED() const { return lpa2_is_enabled() ? 0 : PTE_SHARED; }
+  W __pte_to_phys(const W& pte) const override {
+    if (!cfg_.ARM64_PA_BITS_52) return pte & W(PTE_ADDR_LOW());
+    W v = pte & W(~PTE_MAYBE_SHARED());
+    return (v & W(PTE_ADDR_LOW())) | ((v & W(PTE_ADDR_HIGH())) << PTE_ADDR_HIGH_SHIFT());
+  }
+  W __phys_to_pte_val(const W& phys) const override {
+    if (!cfg_.ARM64_PA_BITS_52) return phys;
+    return (phys | (phys >> PTE_ADDR_HIGH_SHIFT())) & W(PHYS_TO_PTE_ADDR_MASK());
+  }
+  // PHYS_MASK_SHIFT: CONFIG_ARM64_PA_BITS with LPA2 active or on 64K with
+  // 52-bit PA, else 48 (linux-folding.md §2.2, §2.6 modelling pitfall).
+  unsigned phys_mask_shift() const override {
+    if (!cfg_.ARM64_PA_BITS_52) return 48;
+    if (cfg_.ARM64_LPA2) return lpa2_is_enabled() ? 52 : 48;
+    return 52;
+  }
+
+  // --- Hardware root (asm/pgtable.h phys_to_ttbr, assembler.h offset_ttbr1) --
+  W phys_to_ttbr(const W& pa) const {
+    if (!cfg_.ARM64_PA_BITS_52) return pa;
+    return (pa | (pa >> 46)) & W(genmask(47, 2));
+  }
+  // TTBR1_BADDR_4852_OFFSET, ORed in when T1SZ is the VA_BITS_MIN value on a
+  // VA_BITS_52 kernel without LPA2 (only 64K in current kernels).
+  u64 ttbr1_offset() const {
+    if (cfg_.VA_BITS != 52 || cfg_.ARM64_LPA2 || vabits_actual() != 48) return 0;
+    const unsigned s = shift(Level::kPgd);
+    return ((u64{1} << (52 - s)) - (u64{1} << (48 - s))) * 8;
+  }
+  W hw_root(const W& pgd_pa, bool upper) const override {
+    W ttbr = phys_to_ttbr(pgd_pa);
+    if (upper) ttbr = ttbr | W(ttbr1_offset());
+    return ttbr;
+  }
+
+  // --- Allocation (pgd.c, pgalloc.h, asm-generic/pgalloc.h, tlb.h) ----------
+  u64 pgd_alloc(Mm<W>& /*mm*/) override {
+    if (pgdir_is_page_size()) return env_.get_free_page(Level::kPgd);
+    return env_.pgd_cache_alloc(this->PGD_SIZE());
+  }
+  void pgd_free(Mm<W>& /*mm*/, u64 pgd) override {
+    if (pgdir_is_page_size())
+      env_.free_page(pgd, "pgd_free");
+    else
+      env_.pgd_cache_free(pgd);
+  }
+  // 5 levels only: get_zeroed_page, no constructor (6.12).
+  u64 p4d_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
+    if (cfg_.PGTABLE_LEVELS < 5) return 0;  // pgtable-nop4d.h: NULL
+    return env_.get_free_page(Level::kP4d);
+  }
+  void p4d_free(Mm<W>& /*mm*/, u64 p4d) override {
+    if (cfg_.PGTABLE_LEVELS < 5 || !pgtable_l5_enabled()) return;
+    env_.bug_on(B((p4d & (this->PAGE_SIZE() - 1)) != 0), "p4d_free", "p4d not page aligned");
+    env_.free_page(p4d, "p4d_free");
+  }
+  // Generic __pud_alloc_one(): pagetable_alloc() + pagetable_pud_ctor().
+  u64 pud_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
+    if (cfg_.PGTABLE_LEVELS < 4) return 0;  // pgtable-nopud.h
+    const u64 p = env_.get_free_page(Level::kPud);
+    env_.pagetable_ctor(p, Level::kPud);
+    return p;
+  }
+  // 6.12 (fix 3137db4c66bf): return when folded, else the generic __pud_free().
+  void pud_free(Mm<W>& mm, u64 pud) override {
+    if (cfg_.PGTABLE_LEVELS < 4 || !pgtable_l4_enabled()) return;
+    __pud_free(mm, pud);
+  }
+  void __pud_free(Mm<W>& /*mm*/, u64 pud) {
+    env_.bug_on(B((pud & (this->PAGE_SIZE() - 1)) != 0), "__pud_free", "pud not page aligned");
+    env_.pagetable_dtor(pud, Level::kPud);
+    env_.free_page(pud, "pud_free");
+  }
+  u64 pmd_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
+    if (cfg_.PGTABLE_LEVELS < 3) return 0;  // pgtable-nopmd.h
+    const u64 p = env_.get_free_page(Level::kPmd);
+    env_.pagetable_ctor(p, Level::kPmd);
+    return p;
+  }
+  // Generic pmd_free(); the RFC's arm64 pmd_free() returns when folded.
+  void pmd_free(Mm<W>& /*mm*/, u64 pmd) override {
+    if (cfg_.PGTABLE_LEVELS < 3 || !pgtable_l3_enabled()) return;
+    env_.bug_on(B((pmd & (this->PAGE_SIZE() - 1)) != 0), "pmd_free", "pmd not page aligned");
+    env_.pagetable_dtor(pmd, Level::kPmd);
+    env_.free_page(pmd, "pmd_free");
+  }
+  // pte_alloc_one_kernel() has no constructor; pte_alloc_one() (user) has.
+  u64 pte_alloc_one(Mm<W>& mm) override {
+    const u64 p = env_.get_free_page(Level::kPte);
+    if (!mm.init_mm) env_.pagetable_ctor(p, Level::kPte);
+    return p;
+  }
+  void pte_free(Mm<W>& mm, u64 pte) override {
+    if (!mm.init_mm) env_.pagetable_dtor(pte, Level::kPte);
+    env_.free_page(pte, mm.init_mm ? "pte_free_kernel" : "pte_free");
+  }
+  // 6.12: #define __p4d_free_tlb(tlb, p4d, addr) p4d_free((tlb)->mm, p4d) -
+  // freed at once, not through the gather (bug-zoo ZOO-15).
+  void __p4d_free_tlb(MmuGather& /*tlb*/, Mm<W>& mm, u64 p4d, u64 /*addr*/) override {
+    if (cfg_.PGTABLE_LEVELS < 5) return;
+    p4d_free(mm, p4d);
+  }
+  void __pud_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pud, u64 /*addr*/) override {
+    if (cfg_.PGTABLE_LEVELS < 4 || !pgtable_l4_enabled()) return;
+    env_.pagetable_dtor(pud, Level::kPud);
+    env_.tlb_remove_ptdesc(tlb, pud, Level::kPud);
+  }
+  void __pmd_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pmd, u64 /*addr*/) override {
+    if (cfg_.PGTABLE_LEVELS < 3 || !pgtable_l3_enabled()) return;
+    env_.pagetable_dtor(pmd, Level::kPmd);
+    env_.tlb_remove_ptdesc(tlb, pmd, Level::kPmd);
+  }
+  void __pte_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pte, u64 /*addr*/) override {
+    env_.pagetable_dtor(pte, Level::kPte);
+    env_.tlb_remove_ptdesc(tlb, pte, Level::kPte);
+  }
+
+ protected:
+  B l5_and(const B& b) const { return pgtable_l5_enabled() ? b : B(false); }
+  B l4_and(const B& b) const { return pgtable_l4_enabled() ? b : B(false); }
+
+  u64 table_prot(const Mm<W>& mm) const {
+    return PMD_TYPE_TABLE | (mm.init_mm ? TABLE_UXN : TABLE_PXN);
+  }
+
+  // VM_BUG_ON(((addr >> SHIFT) ^ ((u64)ptr >> 3)) % PTRS_PER) from the
+  // post-6.12 pgtable.h: `ptr` must have been indexed with `addr`.
+  void folded_pointer_check(const char* helper, Level l, const W& ptr, const W& addr) {
+    const u64 n = ptrs_per(l);
+    if (n <= 1) return;
+    W slot = ((addr >> shift(l)) ^ (ptr >> 3)) & W(n - 1);
+    env_.bug_on(slot != W(0), helper, "incoming pointer was not indexed with addr");
+  }
+
+ private:
+  // ARM64_HW_PGTABLE_LEVEL_SHIFT(n) = (PAGE_SHIFT - 3) * (4 - n) + 3.
+  unsigned hw_level_shift(int n) const {
+    return (cfg_.PAGE_SHIFT - 3) * static_cast<unsigned>(4 - n) + 3;
+  }
+  // pgtable-hwdef.h (compile-time) or the RFC's ptg_init() (runtime).
+  void init_geometry() {
+    const unsigned s = cfg_.PAGE_SHIFT - 3;
+    ptg_pgtable_levels_ = cfg_.ARM64_BOOT_TIME_PAGE_SIZE ? (vabits_actual() - 4) / s
+                                                          : cfg_.PGTABLE_LEVELS;
+    const unsigned lv = ptg_pgtable_levels_;
+    shift_[0] = hw_level_shift(4 - static_cast<int>(lv));
+    ptrs_[0] = u64{1} << (cfg_.VA_BITS - shift_[0]);
+    for (int i = 1; i <= 3; ++i) {
+      const unsigned need = static_cast<unsigned>(5 - i);
+      if (lv > need) {
+        shift_[i] = hw_level_shift(i - 1);
+        ptrs_[i] = u64{1} << s;
+      } else {
+        shift_[i] = shift_[i - 1];
+        ptrs_[i] = 1;
+      }
+    }
+    shift_[4] = cfg_.PAGE_SHIFT;
+    ptrs_[4] = u64{1} << s;
+  }
+
+  unsigned ptg_pgtable_levels_ = 4;
+  unsigned shift_[kLevels] = {};
+  u64 ptrs_[kLevels] = {};
+};
+
+}  // namespace ptfold::tgt::arm64

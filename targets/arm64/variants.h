@@ -1,0 +1,77 @@
+// arm64 bug variants: each a minimal override of one upstream helper that
+// re-creates a historical bug or hazard (spec/bug-zoo.md).
+#pragma once
+
+#include "targets/arm64/arm64.h"
+
+namespace ptfold::tgt::arm64 {
+
+// ZOO-01, seed bug A: 0dd4f60a2c76 (linux-next de701dc1f7f8) gave pud_free()
+// its own body that frees with free_page() and skips pagetable_pud_dtor().
+// Fixed by 3137db4c66bf ("Use generic __pud_free() helper").
+template <class W, class Env>
+class PudFreeNoDtor : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  void pud_free(Mm<W>& /*mm*/, u64 pud) override {
+    if (this->cfg_.PGTABLE_LEVELS < 4 || !this->pgtable_l4_enabled()) return;
+    this->env_.bug_on(Bool<W>((pud & (this->PAGE_SIZE() - 1)) != 0), "pud_free",
+                      "pud not page aligned");
+    this->env_.free_page(pud, "pud_free");
+  }
+};
+
+// ZOO-02, seed bug B: boot-time page size (RFC) keeping the 6.12 LPA2
+// round-down in the folded helpers, while pgd_alloc() hands out sub-page
+// pgd_cache objects (64K pages, 48-bit VA: a 64-entry, 512-byte pgd).
+template <class W, class Env>
+class BootRounddown : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  W pgd_to_folded_p4d(const W& pgdp, const W& addr) override {
+    return align_down(pgdp, this->PAGE_SIZE()) + (this->p4d_index(addr) << 3);
+  }
+  W p4d_to_folded_pud(const W& p4dp, const W& addr) override {
+    return align_down(p4dp, this->PAGE_SIZE()) + (this->pud_index(addr) << 3);
+  }
+};
+
+// LPA2-style geometry whose folded helpers return the incoming pointer
+// unchanged (the RFC's helper without the RFC's runtime shifts): pgd_index()
+// still uses the compile-time 52-bit view, so the pointer is the wrong slot.
+template <class W, class Env>
+class FoldCast : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  W pgd_to_folded_p4d(const W& pgdp, const W& /*addr*/) override { return pgdp; }
+  W p4d_to_folded_pud(const W& p4dp, const W& /*addr*/) override { return p4dp; }
+};
+
+// __phys_to_pte_val() without the PA[51:50] -> bits [9:8] move under DS=1
+// (the pre-LPA2 encoding on an LPA2 kernel).
+template <class W, class Env>
+class DescriptorDs : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  W __phys_to_pte_val(const W& phys) const override {
+    if (!this->cfg_.ARM64_PA_BITS_52) return phys;
+    if (this->cfg_.PAGE_SHIFT == 16)
+      return (phys | (phys >> this->PTE_ADDR_HIGH_SHIFT())) & W(this->PHYS_TO_PTE_ADDR_MASK());
+    return phys & W(this->PHYS_TO_PTE_ADDR_MASK());
+  }
+};
+
+// ZOO-04: before 36639013b346 ("Fix lockless walks with static and dynamic
+// page-table folding"), arm64 used the generic p4d_offset_lockless() of
+// pgtable-nop4d, which returns &pgd - the caller's on-stack copy - and the
+// runtime-folded p4d_to_folded_pud() then re-aligned that stack pointer.
+template <class W, class Env>
+class LocklessStackcopy : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  W p4d_offset_lockless_folded(const W& /*pgdp*/, const W& pgd, const W& addr) override {
+    return this->p4d_offset(pgd, addr);
+  }
+};
+
+}  // namespace ptfold::tgt::arm64

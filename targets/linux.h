@@ -1,0 +1,283 @@
+// The Linux page-table helper surface every architecture model implements,
+// with kernel names kept verbatim, templated over the word type W and an
+// environment Env (memory, page allocator, BUG reporting). Generic mm code
+// (targets/mm/) and the harness call only this interface, so x86-64 and
+// RISC-V come in as new implementations, not new code paths.
+//
+// Pointers (pgd_t *pgdp, ...) are kernel virtual addresses held in a W;
+// entries (pgd_t pgd, ...) are descriptor values held in a W.
+//
+// The Env contract (concrete envs: fuzz/; symbolic env: solver/):
+//   W    read(const W& ptr, Level lvl)              READ_ONCE(*ptr)
+//   void write(const W& ptr, Level lvl, const W& v) WRITE_ONCE(*ptr, v)
+//   W    pa(const W& va) / va(const W& pa)          __pa / __va (linear map)
+//   void bug_on(const Bool<W>& cond, const char* helper, const char* what)
+//                                                   BUG_ON / VM_BUG_ON
+//   u64  get_free_page(Level lvl)                   zeroed page (kernel VA)
+//   void free_page(u64 va, const char* helper)      free_page/pagetable_free
+//   void pagetable_ctor(u64 va, Level lvl)          pagetable_*_ctor
+//   void pagetable_dtor(u64 va, Level lvl)          pagetable_*_dtor
+//   u64  pgd_cache_alloc(u64 size)                  kmem_cache_alloc(pgd_cache)
+//   void pgd_cache_free(u64 va)                     kmem_cache_free
+//   void tlb_remove_ptdesc(MmuGather&, u64 va, Level lvl)   deferred free
+// Allocation paths run concretely only; the symbolic env rejects them.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/word.h"
+#include "targets/config.h"
+
+namespace ptfold::tgt {
+
+// struct mm_struct, reduced to what the helpers read.
+template <class W>
+struct Mm {
+  W pgd{0};            // mm->pgd (kernel VA of the pgd allocation)
+  bool init_mm = false;  // &init_mm: kernel page tables (UXN vs PXN, ...)
+};
+
+// struct mmu_gather: the env queues page-table pages here and frees them at
+// tlb_finish_mmu() (fuzz/ models the deferred-free protocol).
+struct MmuGather {
+  void* owner = nullptr;
+};
+
+template <class W, class Env>
+class LinuxPageTable {
+ public:
+  using B = Bool<W>;
+  LinuxPageTable(const Config& cfg, Env& env) : cfg_(cfg), env_(env) {}
+  virtual ~LinuxPageTable() = default;
+
+  const Config& config() const { return cfg_; }
+  Env& env() { return env_; }
+
+  // --- Geometry as the running kernel sees it -------------------------------
+  virtual bool pgtable_l4_enabled() const = 0;
+  virtual bool pgtable_l5_enabled() const = 0;
+  virtual bool mm_p4d_folded() const { return !pgtable_l5_enabled(); }
+  virtual bool mm_pud_folded() const { return !pgtable_l4_enabled(); }
+  virtual bool mm_pmd_folded() const = 0;
+  virtual unsigned vabits_actual() const = 0;
+  virtual unsigned shift(Level l) const = 0;     // PGDIR_SHIFT .. PAGE_SHIFT
+  virtual u64 ptrs_per(Level l) const = 0;       // PTRS_PER_PGD .. PTRS_PER_PTE
+  virtual bool folded(Level l) const = 0;        // at compile or run time
+  unsigned PAGE_SHIFT() const { return cfg_.PAGE_SHIFT; }
+  u64 PAGE_SIZE() const { return u64{1} << cfg_.PAGE_SHIFT; }
+  virtual u64 PGD_SIZE() const { return ptrs_per(Level::kPgd) * 8; }
+  virtual bool pgdir_is_page_size() const = 0;
+  // Bytes pgd_alloc() returns, and the pgd entries that matter to the
+  // hardware root of a half (arm64 TTBR1 offset, x86 PTI user page).
+  virtual u64 pgd_alloc_size() const = 0;
+
+  // --- Index helpers ----------------------------------------------------------
+  W pgd_index(const W& a) const { return index(Level::kPgd, a); }
+  W p4d_index(const W& a) const { return index(Level::kP4d, a); }
+  W pud_index(const W& a) const { return index(Level::kPud, a); }
+  W pmd_index(const W& a) const { return index(Level::kPmd, a); }
+  W pte_index(const W& a) const { return index(Level::kPte, a); }
+  virtual W index(Level l, const W& a) const {
+    return (a >> shift(l)) & W(ptrs_per(l) - 1);
+  }
+
+  // --- The walk ---------------------------------------------------------------
+  virtual W pgd_offset_pgd(const W& pgd, const W& addr) { return pgd + (pgd_index(addr) << 3); }
+  W pgd_offset(const Mm<W>& mm, const W& addr) { return pgd_offset_pgd(mm.pgd, addr); }
+  virtual W p4d_offset(const W& pgdp, const W& addr) = 0;
+  virtual W pud_offset(const W& p4dp, const W& addr) = 0;
+  virtual W pmd_offset(const W& pudp, const W& addr) = 0;
+  virtual W pte_offset_kernel(const W& pmdp, const W& addr) = 0;
+  // Fast GUP (mm/gup.c): `pXdp` is the real table pointer; `pXd` names the
+  // caller's local copy of *pXdp *by its address*, because the generic
+  // helpers are macros that take &(pXd) (include/linux/pgtable.h). Helpers
+  // read the copied value with env.read(pXd, level). Plain pXd_offset()
+  // passes pXdp for both.
+  virtual W p4d_offset_lockless(const W& pgdp, const W& pgd, const W& addr) = 0;
+  virtual W pud_offset_lockless(const W& p4dp, const W& p4d, const W& addr) = 0;
+  virtual W pmd_offset_lockless(const W& pudp, const W& pud, const W& addr) = 0;
+
+  // --- Entry tests (kernel names) ---------------------------------------------
+  // pXd_none(v): no table below; constant false when the level below is
+  // folded (the entry *is* the folded level's entry).
+  virtual B pgd_none(const W& v) const = 0;
+  virtual B p4d_none(const W& v) const = 0;
+  virtual B pud_none(const W& v) const = 0;
+  virtual B pmd_none(const W& v) const = 0;
+  virtual B pte_none(const W& v) const { return v == W(0); }
+  virtual B pgd_bad(const W& v) const = 0;
+  virtual B p4d_bad(const W& v) const = 0;
+  virtual B pud_bad(const W& v) const = 0;
+  virtual B pmd_bad(const W& v) const = 0;
+  virtual B pgd_present(const W& v) const = 0;
+  virtual B p4d_present(const W& v) const = 0;
+  virtual B pud_present(const W& v) const = 0;
+  virtual B pmd_present(const W& v) const = 0;
+  virtual B pte_present(const W& v) const = 0;
+  virtual B pud_leaf(const W& v) const = 0;
+  virtual B pmd_leaf(const W& v) const = 0;
+  // Physical address of the next-level table an entry points to.
+  virtual W pgd_page_paddr(const W& v) const = 0;
+  virtual W p4d_page_paddr(const W& v) const = 0;
+  virtual W pud_page_paddr(const W& v) const = 0;
+  virtual W pmd_page_paddr(const W& v) const = 0;
+  virtual W pte_to_phys_leaf(const W& v) const { return __pte_to_phys(v); }
+
+  // --- Updates ----------------------------------------------------------------
+  virtual void set_pgd(const W& pgdp, const W& v) = 0;
+  virtual void set_p4d(const W& p4dp, const W& v) = 0;
+  virtual void set_pud(const W& pudp, const W& v) = 0;
+  virtual void set_pmd(const W& pmdp, const W& v) = 0;
+  virtual void set_pte(const W& ptep, const W& v) = 0;
+  virtual void pgd_clear(const W& pgdp) = 0;
+  virtual void p4d_clear(const W& p4dp) = 0;
+  virtual void pud_clear(const W& pudp) = 0;
+  virtual void pmd_clear(const W& pmdp) = 0;
+  virtual void pte_clear(const W& ptep) { set_pte(ptep, W(0)); }
+  // pXd_populate(mm, pXdp, child): point the entry at a child table (kernel VA).
+  virtual void pgd_populate(const Mm<W>& mm, const W& pgdp, const W& p4dp) = 0;
+  virtual void p4d_populate(const Mm<W>& mm, const W& p4dp, const W& pudp) = 0;
+  virtual void pud_populate(const Mm<W>& mm, const W& pudp, const W& pmdp) = 0;
+  virtual void pmd_populate(const Mm<W>& mm, const W& pmdp, const W& ptep) = 0;
+  // A leaf entry (page at pte, block/huge at pmd or pud) mapping pa.
+  virtual W mk_leaf(Level l, const W& pa) const = 0;
+
+  // --- Level-indexed dispatch for generic code (not overridden) --------------
+  B none(Level l, const W& v) const;
+  B bad(Level l, const W& v) const;
+  B present(Level l, const W& v) const;
+  B is_leaf(Level l, const W& v) const;
+  W page_paddr(Level l, const W& v) const;
+  W offset(Level child, const W& parentp, const W& addr);  // p4d_offset for kP4d ...
+  W offset_lockless(Level child, const W& parentp, const W& parent, const W& addr);
+  void set(Level l, const W& ptr, const W& v);
+  void clear(Level l, const W& ptr);
+  void populate(const Mm<W>& mm, Level l, const W& ptr, const W& child);
+
+  // --- Output-address encoding -----------------------------------------------
+  virtual W __phys_to_pte_val(const W& pa) const = 0;
+  virtual W __pte_to_phys(const W& pte) const = 0;
+  // Largest physical address the kernel hands to page tables, in bits.
+  virtual unsigned phys_mask_shift() const = 0;
+
+  // --- Hardware root ----------------------------------------------------------
+  // The value programmed into TTBRn / CR3 / satp for an mm whose pgd is at
+  // `pgd_pa`; `upper` selects TTBR1 / the kernel half.
+  virtual W hw_root(const W& pgd_pa, bool upper) const = 0;
+
+  // --- Allocation (concrete only) --------------------------------------------
+  virtual u64 pgd_alloc(Mm<W>& mm) = 0;
+  virtual void pgd_free(Mm<W>& mm, u64 pgd) = 0;
+  // pXd_alloc_one: a zeroed, constructed table page; 0 when the level is
+  // folded and there is nothing to allocate.
+  virtual u64 p4d_alloc_one(Mm<W>& mm, u64 addr) = 0;
+  virtual u64 pud_alloc_one(Mm<W>& mm, u64 addr) = 0;
+  virtual u64 pmd_alloc_one(Mm<W>& mm, u64 addr) = 0;
+  virtual u64 pte_alloc_one(Mm<W>& mm) = 0;
+  virtual void p4d_free(Mm<W>& mm, u64 p4d) = 0;
+  virtual void pud_free(Mm<W>& mm, u64 pud) = 0;
+  virtual void pmd_free(Mm<W>& mm, u64 pmd) = 0;
+  virtual void pte_free(Mm<W>& mm, u64 pte) = 0;
+  // __pXd_free_tlb(tlb, pXd, addr): free a table through the mmu_gather.
+  virtual void __p4d_free_tlb(MmuGather& tlb, Mm<W>& mm, u64 p4d, u64 addr) = 0;
+  virtual void __pud_free_tlb(MmuGather& tlb, Mm<W>& mm, u64 pud, u64 addr) = 0;
+  virtual void __pmd_free_tlb(MmuGather& tlb, Mm<W>& mm, u64 pmd, u64 addr) = 0;
+  virtual void __pte_free_tlb(MmuGather& tlb, Mm<W>& mm, u64 pte, u64 addr) = 0;
+
+  // Level-indexed dispatch (l is the level of the table allocated or freed).
+  u64 alloc_one(Mm<W>& mm, Level l, u64 addr);
+  void free(Mm<W>& mm, Level l, u64 table);
+  void free_tlb(MmuGather& tlb, Mm<W>& mm, Level l, u64 table, u64 addr);
+
+ protected:
+  const Config cfg_;
+  Env& env_;
+};
+
+// ---------------------------------------------------------------------------
+// Level-indexed dispatch.
+
+#define PTFOLD_LEVEL_SWITCH(l, pgd_expr, p4d_expr, pud_expr, pmd_expr, pte_expr) \
+  switch (l) {                                                                 \
+    case Level::kPgd: return pgd_expr;                                         \
+    case Level::kP4d: return p4d_expr;                                         \
+    case Level::kPud: return pud_expr;                                         \
+    case Level::kPmd: return pmd_expr;                                         \
+    case Level::kPte: return pte_expr;                                         \
+  }                                                                            \
+  __builtin_unreachable()
+
+template <class W, class Env>
+Bool<W> LinuxPageTable<W, Env>::none(Level l, const W& v) const {
+  PTFOLD_LEVEL_SWITCH(l, pgd_none(v), p4d_none(v), pud_none(v), pmd_none(v), pte_none(v));
+}
+template <class W, class Env>
+Bool<W> LinuxPageTable<W, Env>::bad(Level l, const W& v) const {
+  PTFOLD_LEVEL_SWITCH(l, pgd_bad(v), p4d_bad(v), pud_bad(v), pmd_bad(v), B(false));
+}
+template <class W, class Env>
+Bool<W> LinuxPageTable<W, Env>::present(Level l, const W& v) const {
+  PTFOLD_LEVEL_SWITCH(l, pgd_present(v), p4d_present(v), pud_present(v), pmd_present(v),
+                      pte_present(v));
+}
+template <class W, class Env>
+Bool<W> LinuxPageTable<W, Env>::is_leaf(Level l, const W& v) const {
+  PTFOLD_LEVEL_SWITCH(l, B(false), B(false), pud_leaf(v), pmd_leaf(v), pte_present(v));
+}
+template <class W, class Env>
+W LinuxPageTable<W, Env>::page_paddr(Level l, const W& v) const {
+  PTFOLD_LEVEL_SWITCH(l, pgd_page_paddr(v), p4d_page_paddr(v), pud_page_paddr(v),
+                      pmd_page_paddr(v), pte_to_phys_leaf(v));
+}
+template <class W, class Env>
+W LinuxPageTable<W, Env>::offset(Level child, const W& parentp, const W& addr) {
+  PTFOLD_LEVEL_SWITCH(child, pgd_offset_pgd(parentp, addr), p4d_offset(parentp, addr),
+                      pud_offset(parentp, addr), pmd_offset(parentp, addr),
+                      pte_offset_kernel(parentp, addr));
+}
+template <class W, class Env>
+W LinuxPageTable<W, Env>::offset_lockless(Level child, const W& parentp, const W& parent,
+                                          const W& addr) {
+  PTFOLD_LEVEL_SWITCH(child, pgd_offset_pgd(parentp, addr),
+                      p4d_offset_lockless(parentp, parent, addr),
+                      pud_offset_lockless(parentp, parent, addr),
+                      pmd_offset_lockless(parentp, parent, addr),
+                      pte_offset_kernel(parentp, addr));
+}
+template <class W, class Env>
+void LinuxPageTable<W, Env>::set(Level l, const W& ptr, const W& v) {
+  PTFOLD_LEVEL_SWITCH(l, set_pgd(ptr, v), set_p4d(ptr, v), set_pud(ptr, v), set_pmd(ptr, v),
+                      set_pte(ptr, v));
+}
+template <class W, class Env>
+void LinuxPageTable<W, Env>::clear(Level l, const W& ptr) {
+  PTFOLD_LEVEL_SWITCH(l, pgd_clear(ptr), p4d_clear(ptr), pud_clear(ptr), pmd_clear(ptr),
+                      pte_clear(ptr));
+}
+template <class W, class Env>
+void LinuxPageTable<W, Env>::populate(const Mm<W>& mm, Level l, const W& ptr, const W& child) {
+  PTFOLD_LEVEL_SWITCH(l, pgd_populate(mm, ptr, child), p4d_populate(mm, ptr, child),
+                      pud_populate(mm, ptr, child), pmd_populate(mm, ptr, child),
+                      env_.bug_on(B(true), "populate", "pte entries point to pages, not tables"));
+}
+template <class W, class Env>
+u64 LinuxPageTable<W, Env>::alloc_one(Mm<W>& mm, Level l, u64 addr) {
+  PTFOLD_LEVEL_SWITCH(l, pgd_alloc(mm), p4d_alloc_one(mm, addr), pud_alloc_one(mm, addr),
+                      pmd_alloc_one(mm, addr), pte_alloc_one(mm));
+}
+template <class W, class Env>
+void LinuxPageTable<W, Env>::free(Mm<W>& mm, Level l, u64 table) {
+  PTFOLD_LEVEL_SWITCH(l, pgd_free(mm, table), p4d_free(mm, table), pud_free(mm, table),
+                      pmd_free(mm, table), pte_free(mm, table));
+}
+template <class W, class Env>
+void LinuxPageTable<W, Env>::free_tlb(MmuGather& tlb, Mm<W>& mm, Level l, u64 table, u64 addr) {
+  PTFOLD_LEVEL_SWITCH(l, pgd_free(mm, table), __p4d_free_tlb(tlb, mm, table, addr),
+                      __pud_free_tlb(tlb, mm, table, addr), __pmd_free_tlb(tlb, mm, table, addr),
+                      __pte_free_tlb(tlb, mm, table, addr));
+}
+
+#undef PTFOLD_LEVEL_SWITCH
+
+}  // namespace ptfold::tgt

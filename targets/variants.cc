@@ -1,0 +1,46 @@
+// The variant table (names, families, descriptions, commit ids).
+#include "targets/variants.h"
+
+namespace ptfold::tgt {
+
+const char* level_name(Level l) {
+  static const char* const kNames[] = {"pgd", "p4d", "pud", "pmd", "pte"};
+  return kNames[static_cast<int>(l)];
+}
+
+const std::vector<VariantInfo>& variants() {
+  static const std::vector<VariantInfo> kAll = {
+      {"arm64", "arm64-lpa2", true,
+       "Linux 6.12 arm64 helpers: LPA2/LVA runtime folding, page round-down", "v6.12", ""},
+      {"arm64-boot", "arm64-boot", true,
+       "boot-time page size RFC: runtime shifts, folded helpers return the pointer", "RFC 2024-10-14 53/57, 57/57", ""},
+      {"arm64-pudfree-nodtor", "arm64-lpa2", false,
+       "pud_free() frees with free_page(), skipping pagetable_pud_dtor()",
+       "0dd4f60a2c76 (linux-next de701dc1f7f8), fixed by 3137db4c66bf", "arm64-4k-va48"},
+      {"arm64-boot-rounddown", "arm64-boot", false,
+       "boot-time page size keeping the LPA2 round-down in the folded helpers (sub-page pgd)",
+       "RFC 2024-10-14 57/57 (hazard in 0dd4f60a2c76's helper)", "arm64-64k-va48-boot"},
+      {"arm64-fold-cast", "arm64-lpa2", false,
+       "LPA2-style folded helpers return the incoming pointer unchanged", "-", "arm64-4k-va52-nolpa2"},
+      {"arm64-descriptor-ds", "arm64-lpa2", false,
+       "__phys_to_pte_val() drops PA[51:50] under DS=1", "-", "arm64-4k-va52-lpa2"},
+      {"arm64-lockless-stackcopy", "arm64-lpa2", false,
+       "generic p4d_offset_lockless() returns the on-stack pgd copy; folded pud re-aligns it",
+       "fixed by 36639013b346", "arm64-16k-va52-nolpa2"},
+  };
+  return kAll;
+}
+
+const VariantInfo* find_variant(std::string_view name) {
+  for (const VariantInfo& v : variants())
+    if (v.name == name) return &v;
+  return nullptr;
+}
+
+const VariantInfo* upstream_for_family(std::string_view family) {
+  for (const VariantInfo& v : variants())
+    if (v.upstream && v.family == family) return &v;
+  return nullptr;
+}
+
+}  // namespace ptfold::tgt
