@@ -47,10 +47,6 @@ unsigned pa_bits(const tgt::LinuxPageTable<u64, MemEnv>& t, const ref::Geometry&
   return std::min(t.phys_mask_shift(), g.hwc.oa_bits);
 }
 
-namespace {
-
-// Map `va` to a leaf page the way generic mm code does (pXd_alloc chain), and
-// return the physical address mapped.
 u64 map_page(tgt::LinuxPageTable<u64, MemEnv>& t, tgt::Mm<u64>& mm, tgt::MmCounters& c, u64 va,
              u64 leaf_pa) {
   u64 ptr = t.pgd_offset(mm, va);
@@ -61,8 +57,6 @@ u64 map_page(tgt::LinuxPageTable<u64, MemEnv>& t, tgt::Mm<u64>& mm, tgt::MmCount
   t.set_pte(ptr, t.mk_leaf(tgt::Level::kPte, leaf_pa));
   return leaf_pa;
 }
-
-}  // namespace
 
 std::vector<std::string> differential_on(tgt::LinuxPageTable<u64, MemEnv>& t, MemEnv& env,
                                          const ref::Geometry& g, unsigned seed,

@@ -10,6 +10,7 @@
 #include "harness/mem_env.h"
 #include "reference/geometry.h"
 #include "targets/linux.h"
+#include "targets/mm/memory.h"
 #include "targets/variants.h"
 
 namespace ptfold::harness {
@@ -32,6 +33,11 @@ unsigned pa_bits(const tgt::LinuxPageTable<u64, MemEnv>& t, const ref::Geometry&
 // Boundary VAs of every half (range ends, each level's index boundaries) and
 // `random_vas` random ones per half from `seed`; all page aligned.
 std::vector<u64> test_vas(const ref::Geometry& g, unsigned seed, unsigned random_vas);
+
+// Maps `va` to the page at `leaf_pa` the way generic mm code does (the
+// pXd_alloc() chain, then set_pte); returns leaf_pa. Throws EnvError.
+u64 map_page(tgt::LinuxPageTable<u64, MemEnv>& t, tgt::Mm<u64>& mm, tgt::MmCounters& c, u64 va,
+             u64 leaf_pa);
 
 // Runs a variant (built with MemEnv) on a geometry.
 DifferentialReport run_differential(const tgt::VariantInfo& v, const ref::Geometry& g,

@@ -20,19 +20,33 @@ bool MemEnv::contains(u64 va, u64 len) const {
   return va >= it->first && va + len <= it->first + it->second.size;
 }
 
+bool MemEnv::in_host_block(u64 va) const {
+  for (const auto& [start, a] : allocs_) {
+    const u64 host = reinterpret_cast<u64>(a.host);
+    if (va >= host && va + 8 <= host + page_size_) return true;
+  }
+  return false;
+}
+
+void MemEnv::check_access(u64 ptr, tgt::Level lvl, const char* kind) const {
+  if (contains(ptr)) return;
+  const std::string who = std::string(kind) + " of a " + tgt::level_name(lvl) + " entry";
+  if (lenient_ && in_host_block(ptr)) {
+    if (wild_.empty()) wild_ = who + " at a page-table page but outside every table object";
+    return;
+  }
+  throw EnvError(who, "address outside every table allocation");
+}
+
 u64 MemEnv::read(u64 ptr, tgt::Level lvl) const {
-  if (!contains(ptr))
-    throw EnvError(std::string("read of a ") + tgt::level_name(lvl) + " entry",
-                   "address outside every table allocation");
+  check_access(ptr, lvl, "read");
   u64 v;
   std::memcpy(&v, reinterpret_cast<const void*>(ptr), 8);
   return v;
 }
 
 void MemEnv::write(u64 ptr, tgt::Level lvl, u64 v) {
-  if (!contains(ptr))
-    throw EnvError(std::string("write of a ") + tgt::level_name(lvl) + " entry",
-                   "address outside every table allocation");
+  check_access(ptr, lvl, "write");
   std::memcpy(reinterpret_cast<void*>(ptr), &v, 8);
 }
 

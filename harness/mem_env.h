@@ -55,6 +55,11 @@ class MemEnv {
 
   // --- introspection -----------------------------------------------------------
   bool contains(u64 va, u64 len = 8) const;
+  // Lenient mode (for explaining a broken walk): an access outside every
+  // object but inside a page the env owns (e.g. the rest of a slab page) is
+  // performed, as the kernel would, and the first one is remembered.
+  void set_lenient(bool on) { lenient_ = on; }
+  const std::string& first_wild_access() const { return wild_; }
   long nr_pagetable() const { return nr_pagetable_; }
   size_t live_allocations() const { return allocs_.size(); }
   u64 page_size() const { return page_size_; }
@@ -70,6 +75,10 @@ class MemEnv {
   u64 pgd_slab_offset_;
   std::map<u64, Alloc> allocs_;  // by object start (kernel VA)
   long nr_pagetable_ = 0;
+  bool lenient_ = false;
+  mutable std::string wild_;
+  bool in_host_block(u64 va) const;
+  void check_access(u64 ptr, tgt::Level lvl, const char* kind) const;
 };
 
 }  // namespace ptfold::harness

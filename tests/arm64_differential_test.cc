@@ -14,9 +14,11 @@
 #include "targets/variants.h"
 
 namespace ptfold::harness {
-namespace {
 
+// gtest prints parameters with this.
 void PrintTo(const Pair& p, std::ostream* os) { *os << p.variant->name << " on " << p.geometry->name; }
+
+namespace {
 
 class Differential : public ::testing::TestWithParam<Pair> {};
 
@@ -41,8 +43,8 @@ std::vector<Pair> upstream_pairs() {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllGeometries, Differential, ::testing::ValuesIn(upstream_pairs()),
-                         [](const ::testing::TestParamInfo<Pair>& info) {
-                           std::string n = info.param.variant->name + "_" + info.param.geometry->name;
+                         [](const ::testing::TestParamInfo<Pair>& param_info) {
+                           std::string n = param_info.param.variant->name + "_" + param_info.param.geometry->name;
                            for (char& c : n)
                              if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;

@@ -1,0 +1,95 @@
+// explain_walk: one VA through a variant's helpers and the reference walk.
+#include "harness/explain.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "harness/binding.h"
+#include "harness/compare.h"
+#include "harness/differential.h"
+#include "harness/mem_env.h"
+#include "reference/dispatch.h"
+
+namespace ptfold::harness {
+
+namespace {
+const char* const kHelpers[] = {"pgd_offset", "p4d_offset", "pud_offset", "pmd_offset",
+                                "pte_offset_kernel"};
+}  // namespace
+
+Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va,
+                       const ExplainOptions& opt) {
+  Explained e;
+  e.geometry = g.name;
+  e.variant = v.name;
+  e.va = va;
+  e.half = ref::half_of(g, va);
+  if (e.half < 0 || va < g.halves[e.half].va_lo || va > g.halves[e.half].va_hi) {
+    std::string ranges;
+    for (const ref::Half& h : g.halves)
+      ranges += fmt::format("{}{} [{:#018x}, {:#018x}]", ranges.empty() ? "" : ", ", h.name, h.va_lo, h.va_hi);
+    throw std::invalid_argument(fmt::format("VA {:#018x} is outside every half of {}: {}", va, g.name, ranges));
+  }
+  const ref::Half& h = g.halves[e.half];
+  e.half_name = h.name;
+  e.phys_offset = opt.phys_offset.value_or(test_phys_offset(g));
+  MemEnv env(g.page_size(), e.phys_offset, opt.pgd_offset.value_or(g.page_size() / 2));
+  env.set_lenient(true);
+  auto t = tgt::make_variant<u64>(v.name, config_for(g), env);
+  if (!t) throw std::invalid_argument("unknown variant " + v.name);
+
+  // Describe Linux's view even if building the tables fails.
+  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+    const ref::LinuxLevel& ll = g.linux[i];
+    ExplainedLinuxLevel l;
+    l.level = ll.level;
+    l.helper = kHelpers[i];
+    l.fold = ll.fold;
+    l.how = ll.how;
+    l.hw = ll.hw;
+    l.reads_hw = g.reader_of(ll.hw) == ll.level;
+    l.shift = t->shift(static_cast<tgt::Level>(i));
+    l.ptrs = t->ptrs_per(static_cast<tgt::Level>(i));
+    l.index = t->index(static_cast<tgt::Level>(i), va);
+    e.linux.push_back(l);
+  }
+  tgt::Mm<u64> mm;
+  mm.init_mm = h.upper;
+  tgt::MmCounters counters;
+  try {
+    mm.pgd = t->pgd_alloc(mm);
+    e.pgd_va = mm.pgd;
+    e.pgd_pa = env.pa(mm.pgd);
+    e.root = t->hw_root(e.pgd_pa, h.upper);
+    const unsigned pa_bits_ = pa_bits(*t, g);
+    e.leaf_pa = ((va >> g.page_shift) * 0x9E3779B97F4A7C15ull) & genmask(pa_bits_ - 1, g.page_shift);
+    map_page(*t, mm, counters, va, e.leaf_pa);
+    e.leaf_pa |= va & (g.page_size() - 1);
+    const LinuxWalk<u64> lw = linux_walk(*t, mm.pgd, va);
+    for (int i = 0; i < ref::kLinuxLevels; ++i) {
+      e.linux[i].entry_va = lw.ptr[i];
+      e.linux[i].entry_pa = env.pa(lw.ptr[i]);
+    }
+    const ref::WalkResult<u64> hw = ref::walk_half(g, e.half, va, e.root, env);
+    for (const ref::WalkStep<u64>& st : hw.steps) {
+      const ref::HwLevel& hl = g.hw[st.hw];
+      e.hw.push_back({hl.name, st.index, hl.entries, hl.lo, hl.hi, st.table, st.entry, st.desc});
+    }
+    if (!hw.steps.empty()) e.root_base = hw.steps.front().table;
+    e.fault = hw.fault;
+    e.fault_hw = hw.fault_hw;
+    e.oa = hw.oa;
+    for (const auto& c : compare_levels(g, *t, lw, hw))
+      if (!c.equal) {
+        e.first_mismatch = c.hw;
+        break;
+      }
+  } catch (const EnvError& err) {
+    e.error = err.what();
+  }
+  if (e.error.empty()) e.error = env.first_wild_access();
+  return e;
+}
+
+}  // namespace ptfold::harness

@@ -1,0 +1,73 @@
+// One address explained: build the tables for a VA with a variant's helpers,
+// then put the Linux walk (helper, index, entry offset per generic level) next
+// to the hardware walk (level, index, entry offset) and report the first
+// level where they part. Behind `ptfold walk` and the solver's concrete replay.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reference/geometry.h"
+#include "reference/walk.h"
+#include "targets/variants.h"
+
+namespace ptfold::harness {
+
+struct ExplainOptions {
+  // Where a sub-page pgd object sits in its slab page (bytes; rounded to the
+  // object size). Default: the middle of the page, where a slab would put a
+  // later object.
+  std::optional<u64> pgd_offset;
+  // Added to host addresses to form physical ones (default: the geometry's
+  // test offset, above 2^50 where descriptors carry PA[51:48]).
+  std::optional<u64> phys_offset;
+};
+
+struct ExplainedLinuxLevel {
+  ref::Level level = ref::Level::kPgd;
+  std::string helper;       // "pgd_offset", "p4d_offset", ...
+  ref::Fold fold = ref::Fold::kNone;
+  std::string how;          // how a folded level computes its entry
+  u64 index = 0;            // pXd_index(addr)
+  u64 ptrs = 0;             // PTRS_PER_PXD
+  unsigned shift = 0;       // PXD_SHIFT
+  u64 entry_va = 0;         // the pointer Linux computed
+  u64 entry_pa = 0;
+  int hw = 0;               // hardware table this level's entry lives in
+  bool reads_hw = false;    // the hardware reads this level's entry
+};
+
+struct ExplainedHwLevel {
+  std::string name;  // "L0", "PML4", ...
+  u64 index = 0;
+  u64 entries = 0;
+  unsigned lo = 0, hi = 0;
+  u64 table = 0;     // physical base
+  u64 entry = 0;     // physical entry address
+  u64 desc = 0;
+};
+
+struct Explained {
+  std::string geometry, variant;
+  u64 va = 0;
+  int half = -1;
+  std::string half_name;
+  u64 pgd_va = 0, pgd_pa = 0, root = 0, root_base = 0;
+  u64 phys_offset = 0;
+  std::vector<ExplainedLinuxLevel> linux;
+  std::vector<ExplainedHwLevel> hw;
+  ref::Fault fault = ref::Fault::kNone;
+  int fault_hw = -1;
+  u64 oa = 0;
+  u64 leaf_pa = 0;            // what Linux mapped
+  int first_mismatch = -1;    // hw level index where the entry addresses differ
+  std::string error;          // an environment report (BUG_ON, wild access, ...)
+  bool agrees() const { return first_mismatch < 0 && error.empty() && fault == ref::Fault::kNone && oa == leaf_pa; }
+};
+
+// Throws std::invalid_argument for a VA outside every half of the geometry.
+Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va,
+                       const ExplainOptions& opt = {});
+
+}  // namespace ptfold::harness
