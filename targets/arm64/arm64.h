@@ -141,6 +141,17 @@ class Arm64 : public LinuxPageTable<W, Env> {
     return env_.va(pmd_page_paddr(env_.read(pmdp, Level::kPmd))) + (this->pte_index(addr) << 3);
   }
 
+  // The physical address of the entry (fixmap users, early boot): BUG when the
+  // level is folded, since there is no table of its own to index.
+  W pud_offset_phys(const W& p4dp, const W& addr) {
+    env_.bug_on(B(cfg_.PGTABLE_LEVELS < 4 || !pgtable_l4_enabled()), "pud_offset_phys", "pud is folded");
+    return p4d_page_paddr(env_.read(p4dp, Level::kP4d)) + (this->pud_index(addr) << 3);
+  }
+  W p4d_offset_phys(const W& pgdp, const W& addr) {
+    env_.bug_on(B(cfg_.PGTABLE_LEVELS < 5 || !pgtable_l5_enabled()), "p4d_offset_phys", "p4d is folded");
+    return pgd_page_paddr(env_.read(pgdp, Level::kPgd)) + (this->p4d_index(addr) << 3);
+  }
+
   // --- Entry tests ------------------------------------------------------------
   // pgd_* test the entry that points to a p4d table (5 levels only), p4d_* the
   // entry that points to a pud table: constant when that level is folded.
