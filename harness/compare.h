@@ -18,11 +18,13 @@ template <class W>
 struct LinuxWalk {
   std::array<W, ref::kLinuxLevels> ptr{};
   std::array<W, ref::kLinuxLevels> index{};  // pgd_index(addr) .. pte_index(addr)
+  W addr{0};                                 // the address walked
 };
 
 template <class W, class Env>
 LinuxWalk<W> linux_walk(tgt::LinuxPageTable<W, Env>& t, const W& pgd, const W& addr) {
   LinuxWalk<W> w;
+  w.addr = addr;
   for (int i = 0; i < ref::kLinuxLevels; ++i) {
     const auto l = static_cast<tgt::Level>(i);
     w.index[i] = t.index(l, addr);
@@ -32,7 +34,9 @@ LinuxWalk<W> linux_walk(tgt::LinuxPageTable<W, Env>& t, const W& pgd, const W& a
 }
 
 // Per hardware level: the Linux entry pointer of the level that reads it
-// (as a physical address) and the hardware's entry address.
+// (as a physical address; where the hardware root is a shadow of the Linux
+// table, the shadow entry: LinuxPageTable::hw_entry_ptr) and the hardware's
+// entry address.
 template <class W>
 struct LevelCompare {
   int hw = 0;
@@ -52,7 +56,8 @@ std::vector<LevelCompare<W>> compare_levels(const ref::Geometry& g,
     LevelCompare<W> c;
     c.hw = st.hw;
     c.reader = g.reader_of(st.hw);
-    c.linux_entry_pa = t.env().pa(lw.ptr[static_cast<int>(c.reader)]);
+    c.linux_entry_pa = t.env().pa(t.hw_entry_ptr(static_cast<tgt::Level>(c.reader),
+                                                 lw.ptr[static_cast<int>(c.reader)], lw.addr));
     c.hw_entry = st.entry;
     c.equal = c.linux_entry_pa == c.hw_entry;
     out.push_back(c);

@@ -50,19 +50,21 @@ void MemEnv::write(u64 ptr, tgt::Level lvl, u64 v) {
   std::memcpy(reinterpret_cast<void*>(ptr), &v, 8);
 }
 
-u64 MemEnv::get_free_page(tgt::Level) {
-  void* p = std::aligned_alloc(page_size_, page_size_);
+u64 MemEnv::get_free_pages(tgt::Level, unsigned order) {
+  const u64 size = page_size_ << order;
+  void* p = std::aligned_alloc(size, size);
   if (!p) throw std::bad_alloc();
-  std::memset(p, 0, page_size_);
+  std::memset(p, 0, size);
   const u64 va = reinterpret_cast<u64>(p);
-  allocs_[va] = {page_size_, p, false};
+  allocs_[va] = {size, p, false};
   return va;
 }
 
-void MemEnv::free_page(u64 va, const char* helper) {
+void MemEnv::free_pages(u64 va, unsigned order, const char* helper) {
   auto it = allocs_.find(va);
-  if (it == allocs_.end() || it->second.size != page_size_)
-    throw EnvError(helper, "freeing a page that is not an allocated page");
+  if (it == allocs_.end() || it->second.size != (page_size_ << order))
+    throw EnvError(helper, order ? "freeing pages that are not an allocation of that order"
+                                 : "freeing a page that is not an allocated page");
   if (it->second.table_typed)
     throw EnvError(helper, "Bad page state: freeing a page still typed as a page table");
   std::free(it->second.host);

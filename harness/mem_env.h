@@ -42,8 +42,11 @@ class MemEnv {
   void bug_on(bool cond, const char* helper, const char* what) const {
     if (cond) throw EnvError(helper, std::string("BUG: ") + what);
   }
-  u64 get_free_page(tgt::Level lvl);
-  void free_page(u64 va, const char* helper);
+  u64 get_free_page(tgt::Level lvl) { return get_free_pages(lvl, 0); }
+  void free_page(u64 va, const char* helper) { free_pages(va, 0, helper); }
+  // __get_free_pages / free_pages: 2^order pages, aligned to their size.
+  u64 get_free_pages(tgt::Level lvl, unsigned order);
+  void free_pages(u64 va, unsigned order, const char* helper);
   void pagetable_ctor(u64 va, tgt::Level lvl);
   void pagetable_dtor(u64 va, tgt::Level lvl);
   u64 pgd_cache_alloc(u64 size);

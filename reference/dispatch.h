@@ -6,7 +6,9 @@
 
 #include "reference/arm64.h"
 #include "reference/geometry.h"
+#include "reference/riscv64.h"
 #include "reference/walk.h"
+#include "reference/x86_64.h"
 
 namespace ptfold::ref {
 
@@ -19,10 +21,27 @@ WalkResult<W> walk_half(const Geometry& g, int half, const W& va, const W& root,
   switch (g.arch) {
     case Arch::kArm64:
       return arm64::walk_half(g, h, va, root, mem, opt);
-    default:
-      break;
+    case Arch::kX86_64:
+      return x86_64::walk_half(g, h, va, root, mem, opt);
+    case Arch::kRiscv64:
+      return riscv64::walk_half(g, h, va, root, mem, opt);
   }
   throw std::logic_error("reference: no walk for the architecture of " + g.name);
+}
+
+// The next-level table address the architecture decodes from a table
+// descriptor (arm64 §1.8, x86 §2.4, RISC-V §3.4).
+template <class W>
+W next_table_address(const Geometry& g, const W& desc) {
+  switch (g.arch) {
+    case Arch::kArm64:
+      return arm64::next_table_address(g.hwc, desc);
+    case Arch::kX86_64:
+      return x86_64::next_table_address(g.hwc, desc);
+    case Arch::kRiscv64:
+      return riscv64::pte_address(desc);
+  }
+  throw std::logic_error("reference: no descriptor decoding for the architecture of " + g.name);
 }
 
 // Which half a concrete address selects (arm64: VA[55]; x86/RISC-V: the top

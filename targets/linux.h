@@ -20,6 +20,12 @@
 //   u64  pgd_cache_alloc(u64 size)                  kmem_cache_alloc(pgd_cache)
 //   void pgd_cache_free(u64 va)                     kmem_cache_free
 //   void tlb_remove_ptdesc(MmuGather&, u64 va, Level lvl)   deferred free
+// Optional (detected with a requires-expression; a model that needs them
+// reports a BUG when the env lacks them):
+//   u64  get_free_pages(Level lvl, unsigned order)  __get_free_pages: 2^order
+//                                                   zeroed pages, aligned to
+//                                                   their size (x86 PTI pgd)
+//   void free_pages(u64 va, unsigned order, const char* helper)
 // Allocation paths run concretely only; the symbolic env rejects them.
 #pragma once
 
@@ -165,6 +171,13 @@ class LinuxPageTable {
   // The value programmed into TTBRn / CR3 / satp for an mm whose pgd is at
   // `pgd_pa`; `upper` selects TTBR1 / the kernel half.
   virtual W hw_root(const W& pgd_pa, bool upper) const = 0;
+
+  // --- What the hardware reads -----------------------------------------------
+  // The entry the hardware reads in place of the level-l entry at `ptr` that
+  // the Linux walk for `addr` reached: `ptr` itself, unless the root the
+  // hardware is given for addr's half is a shadow copy of the Linux table
+  // (x86 PTI: user-mode CR3 reads kernel_to_user_pgdp(pgdp)).
+  virtual W hw_entry_ptr(Level /*l*/, const W& ptr, const W& /*addr*/) const { return ptr; }
 
   // --- Allocation (concrete only) --------------------------------------------
   virtual u64 pgd_alloc(Mm<W>& mm) = 0;

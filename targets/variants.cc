@@ -27,6 +27,11 @@ const std::vector<VariantInfo>& variants() {
       {"arm64-lockless-stackcopy", "arm64-lpa2", false,
        "generic p4d_offset_lockless() returns the on-stack pgd copy; folded pud re-aligns it",
        "fixed by 36639013b346", "arm64-16k-va52-nolpa2"},
+      {"x86_64", "x86_64", true,
+       "Linux 6.12 x86-64 helpers: LA57 runtime p4d folding, compile-time nop4d, PTI two-page pgd",
+       "v6.12", ""},
+      {"riscv64", "riscv64", true,
+       "Linux 6.12 riscv64 helpers: Sv57/Sv48/Sv39 runtime p4d and pud folding", "v6.12", ""},
   };
   return kAll;
 }

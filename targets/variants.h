@@ -11,6 +11,8 @@
 #include "targets/arm64/arm64.h"
 #include "targets/arm64/variants.h"
 #include "targets/linux.h"
+#include "targets/riscv64/riscv64.h"
+#include "targets/x86_64/x86_64.h"
 
 namespace ptfold::tgt {
 
@@ -39,6 +41,8 @@ std::unique_ptr<LinuxPageTable<W, Env>> make_variant(std::string_view name, cons
   if (name == "arm64-fold-cast") return P(new arm64::FoldCast<W, Env>(cfg, env));
   if (name == "arm64-descriptor-ds") return P(new arm64::DescriptorDs<W, Env>(cfg, env));
   if (name == "arm64-lockless-stackcopy") return P(new arm64::LocklessStackcopy<W, Env>(cfg, env));
+  if (name == "x86_64") return P(new x86_64::X86_64<W, Env>(cfg, env));
+  if (name == "riscv64") return P(new riscv64::Riscv64<W, Env>(cfg, env));
   return nullptr;
 }
 
