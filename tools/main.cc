@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   add_geometries_command(app, action);
   add_walk_command(app, action);
   add_variants_command(app, action);
+#ifdef PTFOLD_WITH_SOLVER
+  add_prove_command(app, action);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,427 @@
+// The proof obligations (DESIGN.md "Proof obligations"), one symbolic run of
+// the Linux walk and the reference walk per (variant, geometry, half), then
+// one named query per level and property.
+//
+// Symbolic inputs:  va            the address (any address of the half)
+//                   pgd_pa        the pgd, aligned as pgd_alloc() aligns it
+//                   T1..Tn        the other tables, page aligned
+// all physical addresses below 2^PA, PA = min(PHYS_MASK_SHIFT, OA size), as
+// harness::pa_bits() does for the concrete differential check.
+#include "solver/obligations.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "harness/binding.h"
+#include "harness/compare.h"
+#include "reference/dispatch.h"
+#include "solver/replay.h"
+#include "solver/sym_env.h"
+
+namespace ptfold::solver {
+
+namespace {
+
+using smt::Bool;
+using smt::BV;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// __va(pa) = pa + PAGE_OFFSET-like constant: page aligned, so the sub-page
+// bits the folded helpers and their checks look at are the PA's.
+u64 linear_offset_for(const ref::Geometry& g) { return ~u64{0} << std::min(g.va_bits, 63u); }
+
+// [base, base + size) holds the 8-byte entry at p. `base_align` is what the
+// preconditions guarantee about base. When base is aligned to the
+// (power-of-two) size, the test is pure bit masking - much cheaper for Z3
+// than the subtraction, which is the general form (no wrap: base + size stays
+// below 2^PA by the preconditions).
+Bool inside(const BV& p, const BV& base, u64 size, u64 base_align) {
+  if (is_pow2(size) && base_align % size == 0)
+    return land((p & BV(~(size - 1))) == base, smt::ule(p & BV(size - 1), BV(size - 8)));
+  return smt::ule(p - base, BV(size - 8));
+}
+
+// A Mem that holds `desc` in hardware table `at` and SymEnv's descriptors
+// elsewhere: the reference walk then decodes `desc` as the hardware does.
+struct DecodeMem {
+  SymEnv& env;
+  int at;
+  BV desc;
+  BV read64(const BV& /*pa*/, int hw) { return hw == at ? desc : env.descriptor(hw); }
+};
+
+struct Half {
+  const tgt::VariantInfo& v;
+  const ref::Geometry& g;
+  int index;
+  const ref::Half& h;
+  SymEnv env;
+  std::unique_ptr<SymEnv::Target> t;
+  unsigned pa_bits = 48;
+  BV va = BV::fresh("va");
+  BV pgd_pa = BV::fresh("pgd_pa");
+  BV pgd_va;
+  BV root;
+  Bool pre;
+  harness::LinuxWalk<BV> lw;
+  ref::WalkResult<BV> hw;
+  std::vector<harness::LevelCompare<BV>> cmp;
+  std::vector<SymEnv::BugOn> bug_ons;
+  std::vector<smt::ShiftRecord> shifts;
+
+  Half(const tgt::VariantInfo& v_, const ref::Geometry& g_, int index_)
+      : v(v_), g(g_), index(index_), h(g_.halves.at(static_cast<size_t>(index_))),
+        env(g_, linear_offset_for(g_)) {
+    t = tgt::make_variant<BV>(v.name, harness::config_for(g), env);
+    if (!t) throw std::logic_error("solver: unknown variant " + v.name);
+    env.attach(t.get(), h.upper);
+    pa_bits = std::min(t->phys_mask_shift(), g.hwc.oa_bits);
+    pgd_va = env.va(pgd_pa);
+    smt::take_shift_audit();
+    smt::audit_label("hw_root");
+    root = t->hw_root(pgd_pa, h.upper);
+    smt::audit_label("hardware walk");
+    hw = ref::walk_half(g, index, va, root, env, ref::WalkOptions{.tables_only = true});
+    smt::audit_label("linux walk");
+    lw = harness::linux_walk(*t, pgd_va, va);
+    cmp = harness::compare_levels(g, *t, lw, hw);
+    bug_ons = env.take_bug_ons();
+    shifts = smt::take_shift_audit();
+    pre = preconditions();
+  }
+
+  u64 pa_limit() const { return pa_bits >= 64 ? ~u64{0} : (u64{1} << pa_bits); }
+
+  Bool page_ok(const BV& p, u64 size, u64 align) const {
+    return land((p & BV(align - 1)) == BV(u64{0}), smt::ule(p, BV(pa_limit() - size)));
+  }
+
+  Bool preconditions() const {
+    Bool p = hw.in_range;
+    p = land(p, page_ok(pgd_pa, g.pgd_alloc_bytes, g.pgd_align));
+    const std::vector<BV>& T = env.tables();
+    for (size_t i = 1; i < T.size(); ++i) p = land(p, page_ok(T[i], g.page_size(), g.page_size()));
+    return p;
+  }
+
+  // Table `hw` (physical base, allocated size): the pgd allocation for the
+  // root, a page for every other table.
+  struct Alloc {
+    BV base;
+    u64 size, align;
+  };
+  Alloc allocation(int hw_index) const {
+    if (hw_index == 0) return {pgd_pa, g.pgd_alloc_bytes, g.pgd_align};
+    return {env.tables().at(static_cast<size_t>(hw_index)), g.page_size(), g.page_size()};
+  }
+};
+
+struct Item {
+  std::string query;
+  std::string level;
+  Bool bad;  // the violation, under the half's preconditions
+  std::function<void(const smt::Model&, Counterexample&)> explain;
+};
+
+// Fills the parts of a counterexample every obligation shares.
+Counterexample base_cex(Half& s, const smt::Model& m, Obligation ob) {
+  Counterexample c;
+  c.obligation = ob;
+  c.half = s.h.name;
+  c.va = m.eval(s.va);
+  c.pgd_pa = m.eval(s.pgd_pa);
+  c.pgd_va = m.eval(s.pgd_va);
+  c.root = m.eval(s.root);
+  c.linear_offset = s.env.linear_offset();
+  for (size_t i = 1; i < s.env.tables().size(); ++i) c.tables.push_back(m.eval(s.env.tables()[i]));
+  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+    const ref::LinuxLevel& ll = s.g.linux[static_cast<size_t>(i)];
+    const auto l = static_cast<tgt::Level>(i);
+    CexLinuxLevel r;
+    r.level = ref::level_name(ll.level);
+    r.fold = ref::fold_name(ll.fold);
+    r.shift = s.t->shift(l);
+    r.ptrs = s.t->ptrs_per(l);
+    r.index = m.eval(s.lw.index[static_cast<size_t>(i)]);
+    r.entry_pa = m.eval(s.env.pa(s.lw.ptr[static_cast<size_t>(i)]));
+    r.hw = ll.hw;
+    c.linux.push_back(r);
+  }
+  for (size_t i = 0; i < s.hw.steps.size(); ++i) {
+    const ref::WalkStep<BV>& st = s.hw.steps[i];
+    const ref::HwLevel& hl = s.g.hw.at(static_cast<size_t>(st.hw));
+    const harness::LevelCompare<BV>& cmp = s.cmp.at(i);
+    CexHwLevel r;
+    r.name = hl.name;
+    r.hi = hl.hi;
+    r.lo = hl.lo;
+    r.entries = hl.entries;
+    r.index = m.eval(st.index);
+    r.table = m.eval(st.table);
+    r.entry = m.eval(st.entry);
+    r.reader = ref::level_name(cmp.reader);
+    r.linux_index = m.eval(s.lw.index[static_cast<size_t>(cmp.reader)]);
+    r.linux_entry_pa = m.eval(cmp.linux_entry_pa);
+    r.differs = !m.eval(cmp.equal);
+    if (r.differs && c.first_diff_hw < 0) c.first_diff_hw = st.hw;
+    c.hw.push_back(r);
+  }
+  c.walk_command = fmt::format("ptfold walk --geometry {} --va {:#018x} --target {} --pgd-offset {:#x}",
+                               s.g.name, c.va, s.v.name, c.pgd_pa & (s.g.page_size() - 1));
+  return c;
+}
+
+// Runs the items in order; the first satisfiable one is the counterexample.
+HalfResult run_items(smt::Solver& solver, Half& s, Obligation ob, std::vector<Item>& items,
+                     const ProveOptions& opt) {
+  HalfResult r;
+  r.half = s.h.name;
+  bool unknown = false;
+  std::string reasons;
+  if (items.empty()) {
+    r.state = State::kProved;
+    return r;
+  }
+  // One query for the whole obligation; per-item queries only to locate a
+  // violation (the first item that can fail) or to narrow down an unknown.
+  if (items.size() > 1) {
+    Bool any = items.front().bad;
+    for (size_t i = 1; i < items.size(); ++i) any = lor(any, items[i].bad);
+    const smt::Query q = solver.check(fmt::format("{}/{}", obligation_name(ob), s.h.name), any);
+    r.queries.push_back({q.name, smt::verdict_name(q.verdict), q.reason, q.ms});
+    if (q.verdict == smt::Verdict::kUnsat) {
+      r.state = State::kProved;
+      r.detail = fmt::format("unsat over {} checks", items.size());
+      return r;
+    }
+  }
+  for (Item& it : items) {
+    const smt::Query q = solver.check(it.query, it.bad);
+    r.queries.push_back({q.name, smt::verdict_name(q.verdict), q.reason, q.ms});
+    if (q.verdict == smt::Verdict::kUnknown) {
+      unknown = true;
+      reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : "; ", q.name, q.reason);
+      continue;
+    }
+    if (q.verdict == smt::Verdict::kSat) {
+      const smt::Model m = solver.model();
+      Counterexample c = base_cex(s, m, ob);
+      c.query = q.name;
+      c.level = it.level;
+      if (it.explain) it.explain(m, c);
+      if (opt.replay) {
+        const auto t0 = Clock::now();
+        c.replay = replay_counterexample(s.v, s.g, c);
+        r.replay_ms = ms_since(t0);
+      }
+      r.state = (!opt.replay || !c.replay.attempted || c.replay.reproduced) ? State::kCounterexample : State::kHarnessError;
+      if (r.state == State::kHarnessError)
+        r.detail = "counterexample does not reproduce concretely: " + c.replay.detail;
+      r.cex = std::move(c);
+      return r;
+    }
+  }
+  if (unknown) {
+    r.state = State::kUnknown;
+    r.detail = reasons;
+  } else {
+    r.state = State::kProved;
+    r.detail = fmt::format("{} queries unsat", items.size());
+  }
+  return r;
+}
+
+std::vector<Item> walk_items(Half& s) {
+  std::vector<Item> items;
+  for (const harness::LevelCompare<BV>& c : s.cmp) {
+    const std::string name = s.g.hw.at(static_cast<size_t>(c.hw)).name;
+    const std::string reader = ref::level_name(c.reader);
+    items.push_back({fmt::format("walk/{}/{}", s.h.name, name), name, lnot(c.equal),
+                     [&s, c, name, reader](const smt::Model& m, Counterexample& cx) {
+                       cx.what = fmt::format(
+                           "{}: the Linux {} entry is at pa {:#x}, the hardware reads {:#x}", name,
+                           reader, m.eval(c.linux_entry_pa), m.eval(c.hw_entry));
+                     }});
+  }
+  return items;
+}
+
+std::vector<Item> bounds_items(Half& s) {
+  std::vector<Item> items;
+  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+    const ref::LinuxLevel& ll = s.g.linux[static_cast<size_t>(i)];
+    const auto [base, size, align] = s.allocation(ll.hw);
+    const BV p = s.env.pa(s.lw.ptr[static_cast<size_t>(i)]);
+    const std::string lvl = ref::level_name(ll.level);
+    const std::string table = ll.hw == 0 ? std::string("pgd allocation") : s.g.hw.at(static_cast<size_t>(ll.hw)).name + " table";
+    items.push_back({fmt::format("bounds/{}/linux-{}", s.h.name, lvl), lvl, lnot(inside(p, base, size, align)),
+                     [p, base, size, lvl, table](const smt::Model& m, Counterexample& cx) {
+                       const u64 b = m.eval(base);
+                       cx.what = fmt::format("the Linux {} entry at pa {:#x} is outside its {} [{:#x}, {:#x})",
+                                             lvl, m.eval(p), table, b, b + size);
+                     }});
+  }
+  for (const ref::WalkStep<BV>& st : s.hw.steps) {
+    const auto [base, size, align] = s.allocation(st.hw);
+    const std::string name = s.g.hw.at(static_cast<size_t>(st.hw)).name;
+    const BV e = st.entry;
+    items.push_back({fmt::format("bounds/{}/hw-{}", s.h.name, name), name, lnot(inside(e, base, size, align)),
+                     [e, base, size, name](const smt::Model& m, Counterexample& cx) {
+                       const u64 b = m.eval(base);
+                       cx.what = fmt::format("the hardware's {} entry at pa {:#x} is outside the table's allocation [{:#x}, {:#x})",
+                                             name, m.eval(e), b, b + size);
+                     }});
+  }
+  return items;
+}
+
+std::vector<Item> index_items(Half& s) {
+  std::vector<Item> items;
+  if (!s.shifts.empty()) {
+    // Shift amounts are geometry constants: one record means every address.
+    const smt::ShiftRecord sr = s.shifts.front();
+    const auto all = s.shifts;
+    items.push_back({fmt::format("index/{}/shift", s.h.name), sr.where, Bool(true),
+                     [all](const smt::Model&, Counterexample& cx) {
+                       const smt::ShiftRecord& f = all.front();
+                       cx.what = fmt::format("shift {} {} (>= 64) in the {}; {} such shift(s)",
+                                             f.left ? "<<" : ">>", f.amount, f.where, all.size());
+                       for (const auto& x : all)
+                         cx.values.push_back({fmt::format("{} {} in {}", x.left ? "<<" : ">>", x.amount, x.where), x.amount});
+                     }});
+  }
+  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+    const auto l = static_cast<tgt::Level>(i);
+    const u64 n = s.t->ptrs_per(l);
+    const BV idx = s.lw.index[static_cast<size_t>(i)];
+    const std::string lvl = tgt::level_name(l);
+    items.push_back({fmt::format("index/{}/linux-{}", s.h.name, lvl), lvl, lnot(smt::ult(idx, BV(n))),
+                     [idx, n, lvl](const smt::Model& m, Counterexample& cx) {
+                       cx.what = fmt::format("{}_index(addr) = {:#x} is not below PTRS_PER_{} = {}", lvl,
+                                             m.eval(idx), [&] { std::string u = lvl; for (char& ch : u) ch = static_cast<char>(toupper(ch)); return u; }(), n);
+                     }});
+  }
+  for (const ref::WalkStep<BV>& st : s.hw.steps) {
+    const ref::HwLevel& hl = s.g.hw.at(static_cast<size_t>(st.hw));
+    const BV idx = st.index;
+    const std::string name = hl.name;
+    const u64 n = hl.entries;
+    items.push_back({fmt::format("index/{}/hw-{}", s.h.name, name), name, lnot(smt::ult(idx, BV(n))),
+                     [idx, n, name](const smt::Model& m, Counterexample& cx) {
+                       cx.what = fmt::format("the hardware's {} index {:#x} is not below its {} entries", name,
+                                             m.eval(idx), n);
+                     }});
+  }
+  return items;
+}
+
+std::vector<Item> descriptor_items(Half& s) {
+  std::vector<Item> items;
+  const BV pa = BV::fresh("desc_pa");
+  const Bool pa_ok = s.page_ok(pa, s.g.page_size(), s.g.page_size());
+  const std::string half = s.h.name;
+  {
+    const BV back = s.t->__pte_to_phys(s.t->__phys_to_pte_val(pa));
+    items.push_back({fmt::format("descriptor/{}/round-trip", half), "-", land(pa_ok, back != pa),
+                     [pa, back, &s](const smt::Model& m, Counterexample& cx) {
+                       cx.what = fmt::format("__pte_to_phys(__phys_to_pte_val({:#x})) = {:#x}", m.eval(pa), m.eval(back));
+                       cx.values = {{"pa", m.eval(pa)},
+                                    {"__phys_to_pte_val(pa)", m.eval(s.t->__phys_to_pte_val(pa))},
+                                    {"__pte_to_phys(...)", m.eval(back)}};
+                     }});
+  }
+  for (int i = 0; i + 1 < static_cast<int>(s.g.hw.size()); ++i) {
+    const std::string name = s.g.hw.at(static_cast<size_t>(i)).name;
+    const auto owner = static_cast<tgt::Level>(s.g.reader_of(i));
+    const std::string lvl = tgt::level_name(owner);
+    const BV desc = s.env.table_descriptor(i, pa);
+    const BV lin = s.t->page_paddr(owner, desc);
+    DecodeMem mem{s.env, i, desc};
+    smt::audit_label("descriptor decoding");
+    const ref::WalkResult<BV> w =
+        ref::walk_half(s.g, s.index, s.va, s.root, mem, ref::WalkOptions{.tables_only = true});
+    const BV arch = w.steps.at(static_cast<size_t>(i) + 1).table;
+    auto explain = [pa, desc, lin, arch, lvl, name](const char* side) {
+      return [=](const smt::Model& m, Counterexample& cx) {
+        cx.what = fmt::format("{}: {}_populate() writes {:#x} for a table at pa {:#x}; {} decodes it as {:#x}",
+                              name, lvl, m.eval(desc), m.eval(pa), side,
+                              std::string(side) == "Linux" ? m.eval(lin) : m.eval(arch));
+        cx.values = {{"pa", m.eval(pa)},
+                     {"descriptor", m.eval(desc)},
+                     {lvl + "_page_paddr(descriptor)", m.eval(lin)},
+                     {"hardware next-table address", m.eval(arch)}};
+      };
+    };
+    items.push_back({fmt::format("descriptor/{}/{}/linux", half, name), name, land(pa_ok, lin != pa),
+                     explain("Linux")});
+    items.push_back({fmt::format("descriptor/{}/{}/hardware", half, name), name, land(pa_ok, arch != pa),
+                     explain("the hardware")});
+  }
+  return items;
+}
+
+std::vector<Item> folded_items(Half& s) {
+  std::vector<Item> items;
+  int k = 0;
+  for (const SymEnv::BugOn& b : s.bug_ons) {
+    const std::string helper = b.helper, what = b.what;
+    items.push_back({fmt::format("folded/{}/{}#{}", s.h.name, helper, k++), helper, b.cond,
+                     [helper, what](const smt::Model&, Counterexample& cx) {
+                       cx.what = fmt::format("VM_BUG_ON in {}: {}", helper, what);
+                     }});
+  }
+  return items;
+}
+
+}  // namespace
+
+std::vector<HalfResult> prove_half(smt::Context& ctx, const tgt::VariantInfo& v,
+                                   const ref::Geometry& g, int half,
+                                   const std::vector<Obligation>& obligations,
+                                   const ProveOptions& opt, double* setup_ms) {
+  const auto t0 = Clock::now();
+  Half s(v, g, half);
+  smt::SolverOptions so;
+  so.timeout_ms = opt.timeout_ms;
+  so.rlimit = opt.rlimit;
+  smt::Solver solver(ctx, so);
+  solver.add(s.pre);
+  // Preconditions that no input satisfies would make every proof vacuous.
+  const smt::Query sane = solver.check(fmt::format("pre/{}", s.h.name), Bool(true));
+  if (sane.verdict != smt::Verdict::kSat)
+    throw std::logic_error(fmt::format("solver: the preconditions of {} {} are {} ({})", g.name,
+                                       s.h.name, smt::verdict_name(sane.verdict),
+                                       sane.verdict == smt::Verdict::kUnsat ? "every proof would be vacuous" : sane.reason));
+  if (setup_ms) *setup_ms += ms_since(t0);
+
+  std::vector<HalfResult> out;
+  for (Obligation ob : obligations) {
+    const auto t1 = Clock::now();
+    std::vector<Item> items;
+    switch (ob) {
+      case Obligation::kWalk: items = walk_items(s); break;
+      case Obligation::kBounds: items = bounds_items(s); break;
+      case Obligation::kIndex: items = index_items(s); break;
+      case Obligation::kDescriptor: items = descriptor_items(s); break;
+      case Obligation::kFolded: items = folded_items(s); break;
+    }
+    HalfResult r = run_items(solver, s, ob, items, opt);
+    if (ob == Obligation::kFolded && items.empty()) {
+      r.vacuous = true;
+      r.detail = "no folded-pointer check runs on this geometry";
+    }
+    smt::take_shift_audit();  // encoder shifts were audited with the walks
+    r.ms = ms_since(t1) - r.replay_ms;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace ptfold::solver

@@ -1,0 +1,71 @@
+// SymEnv: fresh symbolic table bases and Linux-encoded table descriptors.
+#include "solver/sym_env.h"
+
+namespace ptfold::solver {
+
+SymEnv::SymEnv(const ref::Geometry& g, u64 linear_offset) : g_(g), linear_offset_(linear_offset) {
+  const size_t n = g.hw.size();
+  tables_.reserve(n + 1);
+  tables_.push_back(W(u64{0}));  // the root: the pgd, not a fresh table
+  for (size_t i = 1; i <= n; ++i) tables_.push_back(W::fresh("T" + std::to_string(i)));
+  desc_.resize(n);
+}
+
+void SymEnv::attach(Target* t, bool init_mm) {
+  t_ = t;
+  init_mm_ = init_mm;
+}
+
+SymEnv::W SymEnv::table_descriptor(int hw, const W& child_pa) {
+  if (!t_) throw std::logic_error("solver: SymEnv used before attach()");
+  const tgt::Level owner = static_cast<tgt::Level>(g_.reader_of(hw));
+  if (owner == tgt::Level::kPte)
+    throw std::logic_error("solver: the last hardware level holds no table descriptors");
+  tgt::Mm<W> mm;
+  mm.init_mm = init_mm_;
+  capturing_ = true;
+  captured_.reset();
+  const size_t bugs = bug_ons_.size();
+  t_->populate(mm, owner, W(u64{0}), va(child_pa));
+  capturing_ = false;
+  bug_ons_.resize(bugs);  // populate's own checks are not part of the walk
+  if (!captured_)
+    throw std::logic_error(std::string("solver: ") + tgt::level_name(owner) +
+                           "_populate wrote nothing on " + g_.name +
+                           " (the level owning a hardware table must not be folded)");
+  return *captured_;
+}
+
+const SymEnv::W& SymEnv::descriptor(int hw) {
+  auto& d = desc_.at(static_cast<size_t>(hw));
+  if (!d) {
+    if (hw + 1 == static_cast<int>(g_.hw.size()))
+      d = W::fresh("leaf_desc");  // a leaf; tables_only walks decode it unused
+    else
+      d = table_descriptor(hw, tables_[static_cast<size_t>(hw) + 1]);
+  }
+  return *d;
+}
+
+SymEnv::W SymEnv::read(const W& /*ptr*/, tgt::Level lvl) {
+  return descriptor(g_.lin(static_cast<ref::Level>(lvl)).hw);
+}
+
+void SymEnv::write(const W& /*ptr*/, tgt::Level lvl, const W& v) {
+  if (!capturing_)
+    throw std::logic_error(std::string("solver: a walk helper wrote a ") + tgt::level_name(lvl) +
+                           " entry");
+  captured_ = v;
+}
+
+void SymEnv::bug_on(const smt::Bool& cond, const char* helper, const char* what) {
+  bug_ons_.push_back({cond, helper, what});
+}
+
+std::vector<SymEnv::BugOn> SymEnv::take_bug_ons() {
+  std::vector<BugOn> out;
+  out.swap(bug_ons_);
+  return out;
+}
+
+}  // namespace ptfold::solver
