@@ -32,6 +32,18 @@ const std::vector<VariantInfo>& variants() {
        "v6.12", ""},
       {"riscv64", "riscv64", true,
        "Linux 6.12 riscv64 helpers: Sv57/Sv48/Sv39 runtime p4d and pud folding", "v6.12", ""},
+      {"x86_64-kasan-early-p4d", "x86_64", false,
+       "KASAN early_p4d_offset() applies __pa_nodebug() to the already-physical pgd_val() (LA57 only)",
+       "12a8cc7fcf54, exposed by d52888aa2753, fixed by f3176ec9420d", "x86_64-la57"},
+      {"x86_64-startup-wrap", "x86_64", false,
+       "__startup_64() identity map: PMD index wrapped before the add, P4D/PUD i+1 unwrapped",
+       "fixed by 81c7ed296dcd", "x86_64-la57"},
+      {"riscv64-satp-stale-pgdir", "riscv64", false,
+       "set_satp_mode() retries Sv48 on an early_pg_dir still holding the Sv57 entry",
+       "011f09d12052, fixed by d5fdade9331f", "riscv64-sv48"},
+      {"riscv64-kvm-pgdir-size", "riscv64", false,
+       "KVM G-stage map compares the VMA page size with the runtime PGDIR_SIZE instead of PUD_SIZE",
+       "9d05c1fee837, fixed by c25a6dddc62c", "riscv64-sv48"},
   };
   return kAll;
 }

@@ -12,6 +12,8 @@
 #include "targets/arm64/variants.h"
 #include "targets/linux.h"
 #include "targets/riscv64/riscv64.h"
+#include "targets/riscv64/variants.h"
+#include "targets/x86_64/variants.h"
 #include "targets/x86_64/x86_64.h"
 
 namespace ptfold::tgt {
@@ -43,6 +45,10 @@ std::unique_ptr<LinuxPageTable<W, Env>> make_variant(std::string_view name, cons
   if (name == "arm64-lockless-stackcopy") return P(new arm64::LocklessStackcopy<W, Env>(cfg, env));
   if (name == "x86_64") return P(new x86_64::X86_64<W, Env>(cfg, env));
   if (name == "riscv64") return P(new riscv64::Riscv64<W, Env>(cfg, env));
+  if (name == "x86_64-kasan-early-p4d") return P(new x86_64::KasanEarlyP4d<W, Env>(cfg, env));
+  if (name == "x86_64-startup-wrap") return P(new x86_64::StartupIndexWrap<W, Env>(cfg, env));
+  if (name == "riscv64-satp-stale-pgdir") return P(new riscv64::SatpStalePgdir<W, Env>(cfg, env));
+  if (name == "riscv64-kvm-pgdir-size") return P(new riscv64::KvmPgdirSize<W, Env>(cfg, env));
   return nullptr;
 }
 

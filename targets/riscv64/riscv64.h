@@ -6,6 +6,8 @@
 // Written from the kernel's behaviour with its names kept; not kernel code.
 #pragma once
 
+#include <type_traits>
+
 #include "base/word.h"
 #include "targets/linux.h"
 
@@ -281,7 +283,85 @@ class Riscv64 : public LinuxPageTable<W, Env> {
     env_.tlb_remove_ptdesc(tlb, pte, Level::kPte);
   }
 
+  // --- KVM G-stage (arch/riscv/kvm/mmu.c, kvm_riscv_gstage_map()) ------------
+  // Whether a VMA page size is mapped as a G-stage block (its gfn aligned to
+  // the huge page): 2 MiB and 1 GiB, after c25a6dddc62c ("KVM: RISC-V: Fix
+  // wrong usage of PGDIR_SIZE to check page sizes").
+  virtual bool gstage_block_size(u64 vma_pagesize) const {
+    return vma_pagesize == PMD_SIZE || vma_pagesize == PUD_SIZE;
+  }
+
+  // --- Boot: set_satp_mode() (arch/riscv/mm/init.c) ---------------------------
+  // The early tables, each one page; at this point the MMU is off, so their
+  // addresses are physical (the env's linear map is the identity in tests).
+  struct EarlyTables {
+    u64 early_pg_dir, early_p4d, early_pud, early_pmd;
+  };
+  void disable_pgtable_l5() {
+    pgtable_l5_enabled_ = false;
+    satp_mode = SATP_MODE_48;
+  }
+  void disable_pgtable_l4() {
+    pgtable_l4_enabled_ = false;
+    satp_mode = SATP_MODE_39;
+  }
+  // Probe Sv57, then Sv48: identity-map the PMD holding set_satp_mode()
+  // (`set_satp_mode_pmd`, 2 MiB aligned), write satp, read it back (WARL);
+  // fall back when it did not stick. No command-line override. The env
+  // supplies the CSR: csr_write_satp(v) and csr_swap_satp(v) -> old value.
+  void set_satp_mode(const EarlyTables& t, u64 set_satp_mode_pmd) {
+    static_assert(std::is_same_v<W, u64>, "boot code runs concretely");
+    pgtable_l5_enabled_ = pgtable_l4_enabled_ = true;  // the boot defaults
+    satp_mode = SATP_MODE_57;
+    const u64 P4D_SIZE = u64{1} << P4D_SHIFT();
+    create_sized_mapping(t.early_p4d, Level::kP4d, (set_satp_mode_pmd >> P4D_SHIFT()) & 511, t.early_pud,
+                         P4D_SIZE, _PAGE_TABLE);
+    create_sized_mapping(t.early_pud, Level::kPud, (set_satp_mode_pmd >> PUD_SHIFT) & 511, t.early_pmd,
+                         PUD_SIZE, _PAGE_TABLE);
+    // "Handle the case where set_satp_mode straddles 2 PMDs".
+    for (u64 k = 0; k < 2; ++k) {
+      const u64 va = set_satp_mode_pmd + k * PMD_SIZE;
+      create_sized_mapping(t.early_pmd, Level::kPmd, (va >> PMD_SHIFT) & 511, va, PMD_SIZE,
+                           _PAGE_KERNEL | _PAGE_EXEC);
+    }
+    for (;;) {
+      // create_pgd_mapping(early_pg_dir, pmd, l5 ? early_p4d : early_pud,
+      // PGDIR_SIZE, PAGE_TABLE): fills the slot only if it is empty.
+      create_sized_mapping(t.early_pg_dir, Level::kPgd, this->pgd_index(set_satp_mode_pmd),
+                           pgtable_l5_enabled_ ? t.early_p4d : t.early_pud, PGDIR_SIZE(), _PAGE_TABLE);
+      const u64 identity_satp = (env_.pa(t.early_pg_dir) >> 12) | satp_mode;
+      u64 hw_satp = 0;
+      if constexpr (requires(Env& e) { e.csr_write_satp(u64{0}); e.csr_swap_satp(u64{0}); }) {
+        env_.csr_write_satp(identity_satp);
+        hw_satp = env_.csr_swap_satp(0);
+      } else {
+        env_.bug_on(true, "set_satp_mode", "the environment has no satp CSR");
+      }
+      if (hw_satp == identity_satp) break;
+      if (pgtable_l5_enabled_) {
+        disable_pgtable_l5();
+        set_satp_mode_before_retry(t.early_pg_dir);
+        continue;
+      }
+      disable_pgtable_l4();
+      break;
+    }
+    for (u64 table : {t.early_pg_dir, t.early_p4d, t.early_pud, t.early_pmd}) memset_page(table);
+  }
+  // d5fdade9331f: wipe early_pg_dir before probing the next mode.
+  virtual void set_satp_mode_before_retry(u64 early_pg_dir) { memset_page(early_pg_dir); }
+
  protected:
+  // create_{pgd,p4d,pud,pmd}_mapping() with sz equal to the level's size:
+  // one entry, written only if the slot is empty.
+  void create_sized_mapping(u64 table, Level l, u64 idx, u64 pa, u64 /*sz*/, u64 prot) {
+    const u64 slot = table + 8 * idx;
+    if (env_.read(slot, l) == 0) env_.write(slot, l, ((env_.pa(pa) >> 12) << _PAGE_PFN_SHIFT) | prot);
+  }
+  void memset_page(u64 table) {
+    for (u64 i = 0; i < this->PAGE_SIZE() / 8; ++i) env_.write(table + 8 * i, Level::kPte, 0);
+  }
+
   bool pgtable_l4_enabled_;
   bool pgtable_l5_enabled_;
   u64 satp_mode = SATP_MODE_57;

@@ -350,6 +350,66 @@ class X86_64 : public LinuxPageTable<W, Env> {
     env_.tlb_remove_ptdesc(tlb, pte, Level::kPte);
   }
 
+  // --- Early boot code (arch/x86/kernel/head64.c, arch/x86/mm/kasan_init_64.c)
+  // Early page tables are reached through the kernel image mapping, not the
+  // direct map: VA = PA + __START_KERNEL_map - phys_base.
+  static constexpr u64 __START_KERNEL_map = 0xffffffff80000000;
+  struct EarlyLayout {
+    W page_offset_base;  // PAGE_OFFSET (0xff11000000000000 with LA57 since d52888aa2753)
+    W phys_base;         // physical load offset of the image
+  };
+  // __phys_addr_nodebug(): an image address maps by phys_base, anything
+  // below __START_KERNEL_map as a direct-map address (x - PAGE_OFFSET).
+  W __pa_nodebug(const W& x, const EarlyLayout& lay) const {
+    const W y = x - W(__START_KERNEL_map);
+    return y + select(ult(y, x), lay.phys_base, W(__START_KERNEL_map) - lay.page_offset_base);
+  }
+  // kasan_init_64.c early_p4d_offset() (fixed form, f3176ec9420d): pgd_val()
+  // is already physical.
+  virtual W early_p4d_offset(const W& pgdp, const W& addr, const EarlyLayout& lay) {
+    if (!pgtable_l5_enabled()) return pgdp;
+    W p4d = env_.read(pgdp, Level::kPgd) & W(PTE_PFN_MASK);
+    p4d = p4d + (W(__START_KERNEL_map) - lay.phys_base);
+    return p4d + (this->p4d_index(addr) << 3);
+  }
+
+  // __startup_64()'s identity mapping of the kernel image at `physaddr`
+  // (`size` bytes, 2 MiB pages), after 81c7ed296dcd: the pgd (and with LA57
+  // the p4d) and pud entries for the image and the next slot, then one PMD
+  // entry per 2 MiB. `pgd` is early_top_pgt; `pgts` is early_dynamic_pgts,
+  // contiguous pages used in the kernel's order: pud, pmd, then p4d.
+  // Kernel VAs here are the env's linear map (identity in the tests).
+  void __startup_64_identity(u64 physaddr, u64 size, u64 pgd, u64 pgts) {
+    const u64 P = this->PAGE_SIZE();
+    const u64 pud = pgts, pmd = pgts + P, p4d = pgts + 2 * P;
+    const u64 pgtable_flags = _KERNPG_TABLE;
+    auto put = [&](u64 table, u64 slot, Level l, u64 v) { env_.write(W(table + 8 * slot), l, W(v)); };
+    static_assert(std::is_same_v<W, u64>, "boot-time table setup runs concretely");
+    const u64 pa_p4d = env_.pa(p4d), pa_pud = env_.pa(pud), pa_pmd = env_.pa(pmd);
+    if (pgtable_l5_enabled()) {
+      const u64 i = (physaddr >> PGDIR_SHIFT()) % 512;
+      put(pgd, i + 0, Level::kPgd, pa_p4d + pgtable_flags);
+      put(pgd, i + 1, Level::kPgd, pa_p4d + pgtable_flags);
+      put(p4d, startup_p4d_slot(physaddr, 0), Level::kP4d, pa_pud + pgtable_flags);
+      put(p4d, startup_p4d_slot(physaddr, 1), Level::kP4d, pa_pud + pgtable_flags);
+    } else {
+      const u64 i = (physaddr >> PGDIR_SHIFT()) % 512;
+      put(pgd, i + 0, Level::kP4d, pa_pud + pgtable_flags);
+      put(pgd, i + 1, Level::kP4d, pa_pud + pgtable_flags);
+    }
+    put(pud, startup_pud_slot(physaddr, 0), Level::kPud, pa_pmd + pgtable_flags);
+    put(pud, startup_pud_slot(physaddr, 1), Level::kPud, pa_pmd + pgtable_flags);
+    // __PAGE_KERNEL_LARGE_EXEC & ~_PAGE_GLOBAL.
+    const u64 pmd_entry = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_PSE;
+    const u64 PMD_SIZE = u64{1} << 21;
+    for (u64 i = 0; i < (size + PMD_SIZE - 1) / PMD_SIZE; ++i)
+      put(pmd, startup_pmd_slot(physaddr, i), Level::kPmd, pmd_entry + physaddr + i * PMD_SIZE);
+  }
+  // The three index expressions 81c7ed296dcd fixed: wrap after the increment.
+  virtual u64 startup_p4d_slot(u64 physaddr, u64 k) const { return ((physaddr >> 39) + k) % 512; }
+  virtual u64 startup_pud_slot(u64 physaddr, u64 k) const { return ((physaddr >> 30) + k) % 512; }
+  virtual u64 startup_pmd_slot(u64 physaddr, u64 i) const { return (i + (physaddr >> 21)) % 512; }
+
  protected:
   // arch/x86/kernel/head64.c / boot/compressed/pgtable_64.c.
   bool __pgtable_l5_enabled = false;
