@@ -1,0 +1,161 @@
+// The simulated machine the fuzzers run the Linux helpers on: a page
+// allocator of the geometry's page size over an aligned host arena, a
+// struct-page side table (allocation state, refcount, page_type, owner mm,
+// level), a pgd_cache slab whose objects sit inside poisoned blocks, the
+// page-table constructor/destructor with an NR_PAGETABLE count, a deferred
+// mmu_gather, and the kernel's free-time checks. It implements the Env
+// contract of targets/linux.h (W = u64) and the reference Mem contract
+// (read64), and every access is checked deterministically before the host
+// access that ASan watches.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/word.h"
+#include "fuzz/finding.h"
+#include "targets/linux.h"
+
+namespace ptfold::fuzz {
+
+// How a page still typed as a page table prints at free time
+// (linux-folding.md §2.4, bug-zoo O1).
+enum class PageTypeEncoding {
+  kPgty,    // 6.12: page_type 0xf2000000, "page_type: f2(table)", mapcount:0
+  kLegacy,  // v6.8/v6.9: page_type 0xfffffdff, "mapcount:-512"
+};
+
+class Machine {
+ public:
+  // Largest number of live page-sized allocations one input can make; the
+  // op decoder's bounds keep every input below it.
+  static constexpr size_t kArenaPages = 768;
+  static constexpr size_t kQuarantine = 32;
+  static constexpr int kMaxMms = 8;
+
+  explicit Machine(unsigned page_shift);
+  ~Machine();
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  // Resets all state for one input: every page free, nothing typed, counters
+  // zero, quarantine empty. `phys_offset` is added to host addresses to form
+  // physical ones; `slab_slot` picks where in its block a pgd_cache object
+  // sits (never slot 0, so a round-down to the page leaves the object).
+  void reset(u64 phys_offset, unsigned slab_slot, PageTypeEncoding enc);
+  void set_geometry_name(std::string name) { geometry_ = std::move(name); }
+
+  // The mm that allocations are charged to (owner in struct page); -1: none.
+  void set_current_mm(int mm) { current_mm_ = mm; }
+  // Lockless-walk context: wild accesses then name pXd_offset_lockless.
+  void set_lockless(bool on) { lockless_ = on; }
+
+  // --- tgt Env contract ------------------------------------------------------
+  u64 read(u64 ptr, tgt::Level lvl);
+  void write(u64 ptr, tgt::Level lvl, u64 v);
+  u64 pa(u64 va) const { return va + phys_offset_; }
+  u64 va(u64 pa) const { return pa - phys_offset_; }
+  void bug_on(bool cond, const char* helper, const char* what);
+  void warn_on(bool cond, const char* helper, const char* what);
+  void bad_entry(tgt::Level l, u64 ptr, u64 v);
+  u64 get_free_page(tgt::Level lvl) { return get_free_pages(lvl, 0); }
+  void free_page(u64 va, const char* helper) { free_pages(va, 0, helper); }
+  // __get_free_pages / free_pages: 2^order zeroed pages aligned to their size
+  // (x86 PTI's order-1 pgd); the tail pages are not heads.
+  u64 get_free_pages(tgt::Level lvl, unsigned order);
+  void free_pages(u64 va, unsigned order, const char* helper);
+  void pagetable_ctor(u64 va, tgt::Level lvl);
+  void pagetable_dtor(u64 va, tgt::Level lvl);
+  u64 pgd_cache_alloc(u64 size);
+  void pgd_cache_free(u64 va);
+  void tlb_remove_ptdesc(tgt::MmuGather& tlb, u64 va, tgt::Level lvl);
+  // tlb_finish_mmu(): the TLB is flushed, queued tables go back to the allocator.
+  void tlb_finish_mmu(tgt::MmuGather& tlb);
+  // gup_fast's on-stack entry copies (targets/mm/gup.h).
+  void stack_copy_push(u64 addr);
+  void stack_copy_pop();
+
+  // --- reference Mem contract -------------------------------------------------
+  // The hardware reads only live table memory; anything else reads as 0 (a
+  // translation fault the walk oracle reports) and is remembered.
+  u64 read64(u64 pa, int hw_index);
+  bool take_hw_stray(std::string* why);
+
+  // --- pgd bookkeeping (pgd_alloc / pgd_free wrappers of the runner) ---------
+  void mark_pgd(u64 pgd, int mm, bool live);
+
+  // --- introspection for oracles ---------------------------------------------
+  long nr_pagetable() const { return nr_pagetable_; }
+  // Live allocations charged to `mm` (pages and slab objects).
+  size_t live_owned_by(int mm, std::string* first) const;
+  // Forget pages charged to `mm` without checks (init_mm: the kernel never
+  // frees vmalloc page tables, so the harness drops them at teardown).
+  void drop_owned_by(int mm);
+  u64 page_size() const { return page_size_; }
+  bool is_live_table(u64 va) const;
+  // Live page-table pages charged to `mm` at `level` (not queued for freeing).
+  long count_tables(int mm, tgt::Level level) const;
+  // The helper that freed the page the last stray hardware read hit, if any.
+  const char* hw_stray_freed_by() const { return hw_stray_freed_by_; }
+
+ private:
+  enum class State : uint8_t { kNever, kAllocated, kQuarantined, kFree };
+  struct Page {
+    State state = State::kNever;
+    bool slab = false;        // a pgd_cache block; object at [obj_off, obj_off+obj_size)
+    // Entries written since the page was last zeroed: a few indices, or
+    // `all_dirty` - so handing a page out again zeroes only what was written.
+    bool all_dirty = false;
+    uint8_t ndirty = 0;
+    uint16_t dirty_idx[6] = {};
+    bool live_pgd = false;    // the pgd of a live mm
+    bool in_gather = false;   // queued in an mmu_gather
+    bool tail = false;        // a tail page of a higher-order allocation
+    uint8_t order = 0;        // on the head page
+    int refcount = 0;
+    uint32_t page_type = 0xffffffffu;  // UINT_MAX: no type
+    tgt::Level ctor_level = tgt::Level::kPgd;
+    tgt::Level level = tgt::Level::kPgd;  // level it was allocated for
+    int owner = -1;
+    u64 obj_off = 0, obj_size = 0;
+    const char* freed_by = nullptr;
+  };
+
+  [[noreturn]] void raise(const char* cls, std::string helper, std::string detail) const;
+  Page* page_of(u64 va, size_t* index);
+  const Page* page_of(u64 va, size_t* index) const;
+  u64 page_va(size_t i) const { return base_ + i * page_size_; }
+  size_t take_page(const char* who);
+  void prepare(size_t i);
+  void scrub(size_t i);
+  void release_page(size_t i, const char* helper);
+  // The access check shared by read and write.
+  void check_access(u64 ptr, tgt::Level lvl, bool write);
+  std::string helper_for_access(tgt::Level lvl) const;
+  std::string dump_page(size_t i, const char* reason) const;
+  uint32_t pgtable_type() const { return enc_ == PageTypeEncoding::kPgty ? 0xf2000000u : 0xfffffdffu; }
+
+  unsigned page_shift_;
+  u64 page_size_;
+  void* arena_ = nullptr;
+  u64 base_ = 0;
+  std::vector<Page> pages_;
+  size_t watermark_ = 0;           // pages [0, watermark_) have been handed out
+  std::vector<size_t> free_;       // LIFO
+  std::vector<size_t> quarantine_; // FIFO
+  std::vector<size_t> gather_;
+  u64 stack_copies_[8] = {};
+  int nr_stack_copies_ = 0;
+  u64 phys_offset_ = 0;
+  unsigned slab_slot_ = 1;
+  PageTypeEncoding enc_ = PageTypeEncoding::kPgty;
+  long nr_pagetable_ = 0;
+  int current_mm_ = -1;
+  bool lockless_ = false;
+  std::string geometry_;
+  std::string hw_stray_;
+  const char* hw_stray_freed_by_ = nullptr;
+};
+
+}  // namespace ptfold::fuzz

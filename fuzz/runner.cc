@@ -1,0 +1,482 @@
+// The op executor of fuzz_ops and its oracles. Each op runs the generic mm
+// code of targets/mm/ against the variant's helpers on the machine, then
+// checks what it touched - incrementally, never a re-walk of everything:
+//   * the reference walk from the hardware root agrees with the shadow map
+//     of what is mapped (O5), and the Linux walk reaches the same entries;
+//   * page states and per-mm counters are consistent after frees (O1, O6);
+//   * at teardown nothing the mm allocated is left and NR_PAGETABLE is 0.
+// The machine itself reports bad frees, bad page state and wild accesses.
+#include "fuzz/runner.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+#include "harness/compare.h"
+#include "reference/dispatch.h"
+#include "targets/mm/debug_vm_pgtable.h"
+#include "targets/mm/free_pgtables.h"
+#include "targets/mm/gup.h"
+#include "targets/mm/memory.h"
+#include "targets/variants.h"
+
+namespace ptfold::fuzz {
+
+using tgt::Level;
+
+Machine& machine_for(unsigned page_shift) {
+  static std::unique_ptr<Machine> machines[3];
+  const int i = page_shift == 12 ? 0 : page_shift == 14 ? 1 : 2;
+  if (!machines[i]) machines[i] = std::make_unique<Machine>(page_shift);
+  return *machines[i];
+}
+
+std::vector<harness::Pair> pairs_for(const std::string& glob) {
+  if (glob == "upstream") {
+    std::vector<harness::Pair> out;
+    for (const harness::Pair& p : harness::pairs("*", "*"))
+      if (p.variant->upstream) out.push_back(p);
+    return out;
+  }
+  return harness::pairs(glob, "*");
+}
+
+const std::vector<harness::Pair>& selected_pairs(const char* build_default) {
+  static const std::vector<harness::Pair> kPairs = [build_default] {
+    const char* env = std::getenv("PTFOLD_VARIANT");
+    const std::string glob = env && *env ? env : build_default;
+    std::vector<harness::Pair> p = pairs_for(glob);
+    if (p.empty()) {
+      std::fprintf(stderr,
+                   "ptfold: error: no target variant matches PTFOLD_VARIANT='%s' "
+                   "(run `ptfold variants` for the names, or 'upstream')\n",
+                   glob.c_str());
+      std::exit(2);
+    }
+    return p;
+  }();
+  return kPairs;
+}
+
+std::string format_report(const Finding& f, const std::string& trace) {
+  return fmt::format("{}\n{}\nop trace (scenario text; replay with `ptfold replay FILE`):\n{}", f.first_line(),
+                     f.detail, trace);
+}
+
+void report_and_abort(const Finding& f, const std::string& trace) {
+  const std::string r = format_report(f, trace);
+  std::fwrite(r.data(), 1, r.size(), stderr);
+  std::fflush(stderr);
+  std::abort();
+}
+
+namespace {
+
+using Table = tgt::LinuxPageTable<u64, Machine>;
+
+struct Mapping {
+  u64 va = 0, size = 0, pa = 0;
+  Level leaf = Level::kPte;
+};
+
+struct MmState {
+  bool live = false;
+  tgt::Mm<u64> mm;
+  tgt::MmCounters c;
+  std::map<u64, Mapping> maps;  // by va
+  std::map<u64, u64> vmas;      // vm_start -> vm_end, merged
+};
+
+std::string offset_helper(Level l, bool lockless) {
+  switch (l) {
+    case Level::kPgd: return "pgd_offset";
+    case Level::kPte: return lockless ? "pte_offset_map" : "pte_offset_kernel";
+    default: return std::string(tgt::level_name(l)) + (lockless ? "_offset_lockless" : "_offset");
+  }
+}
+
+class Runner {
+ public:
+  Runner(const Scenario& s, const tgt::VariantInfo& v, const ref::Geometry& g, Machine& m, RunResult& out)
+      : s_(s), g_(g), m_(m), out_(out) {
+    m_.reset(s.phys_offset, s.slab_slot, s.page_type);
+    m_.set_geometry_name(g.name);
+    t_ = tgt::make_variant<u64>(v.name, harness::config_for(g), m_);
+    Scenario header = s;
+    header.ops.clear();
+    out_.trace = to_text(header);
+  }
+
+  void run() {
+    create_mm(0);
+    create_mm(kKernelMm);
+    for (const Op& op : s_.ops) step(op);
+    for (int i = 0; i < kUserMms; ++i)
+      if (mms_[i].live) exit_mmap(i);
+    // init_mm's vmalloc tables are never freed by the kernel: drop them.
+    m_.drop_owned_by(kKernelMm);
+    if (m_.nr_pagetable() != 0)
+      fail("leak", "pagetable_dtor",
+           fmt::format("expected: NR_PAGETABLE 0 after every mm is torn down\nactual:   {}", m_.nr_pagetable()));
+  }
+
+ private:
+  [[noreturn]] void fail(const char* cls, std::string helper, std::string detail) {
+    Finding f(cls, std::move(helper), std::move(detail));
+    f.geometry = g_.name;
+    throw f;
+  }
+
+  void record(const Op& op) {
+    out_.trace += op_text(op) + "\n";
+    ++out_.ops_run;
+  }
+
+  const ref::Half& half_of(int slot) const {
+    for (const ref::Half& h : g_.halves)
+      if (h.upper == (slot == kKernelMm)) return h;
+    return g_.halves.front();
+  }
+  int half_index(int slot) const {
+    for (size_t i = 0; i < g_.halves.size(); ++i)
+      if (g_.halves[i].upper == (slot == kKernelMm)) return static_cast<int>(i);
+    return 0;
+  }
+  u64 leaf_size(Level l) const { return l == Level::kPte ? t_->PAGE_SIZE() : u64{1} << t_->shift(l); }
+
+  void create_mm(int slot) {
+    MmState& st = mms_[slot];
+    st = MmState{};
+    st.mm.init_mm = slot == kKernelMm;
+    m_.set_current_mm(slot);
+    st.mm.pgd = t_->pgd_alloc(st.mm);
+    m_.mark_pgd(st.mm.pgd, slot, true);
+    st.live = true;
+  }
+
+  const Mapping* find_mapping(const MmState& st, u64 va) const {
+    auto it = st.maps.upper_bound(va);
+    if (it == st.maps.begin()) return nullptr;
+    --it;
+    return va - it->second.va < it->second.size ? &it->second : nullptr;
+  }
+  bool overlaps(const MmState& st, u64 va, u64 size) const {
+    auto it = st.maps.lower_bound(va);
+    if (it != st.maps.end() && it->first - va < size) return true;
+    if (it == st.maps.begin()) return false;
+    --it;
+    return va - it->second.va < it->second.size;
+  }
+
+  // O5: the hardware walk from the root vs the shadow map, and the Linux
+  // walk's entry pointers vs the entries the hardware read.
+  void check_va(int slot, u64 va) {
+    ++out_.checks;
+    MmState& st = mms_[slot];
+    const Mapping* want = find_mapping(st, va);
+    const ref::Half& h = half_of(slot);
+    const u64 root = t_->hw_root(m_.pa(st.mm.pgd), h.upper);
+    const ref::WalkResult<u64> hw = ref::walk_half(g_, half_index(slot), va, root, m_);
+    std::string stray;
+    if (m_.take_hw_stray(&stray) && m_.hw_stray_freed_by())
+      fail("use-after-free", m_.hw_stray_freed_by(),
+           fmt::format("expected: the hardware walk of {:#x} reads live tables only\nactual:   {}", va, stray));
+    // The Linux walk, down to the level whose entry the hardware read last.
+    harness::LinuxWalk<u64> lw;
+    lw.addr = va;
+    int depth = -1;
+    for (const ref::WalkStep<u64>& stp : hw.steps) depth = std::max(depth, static_cast<int>(g_.reader_of(stp.hw)));
+    for (int i = 0; i <= depth; ++i) {
+      const auto l = static_cast<Level>(i);
+      lw.index[i] = t_->index(l, va);
+      lw.ptr[i] = t_->offset(l, i == 0 ? st.mm.pgd : lw.ptr[i - 1], va);
+    }
+    for (const auto& c : harness::compare_levels(g_, *t_, lw, hw))
+      if (!c.equal)
+        fail("walk-mismatch", offset_helper(static_cast<Level>(c.reader), false),
+             fmt::format("va {:#x} ({}): at hardware level {} the {} entry\n"
+                         "expected: pa {:#x} (the entry the hardware reads)\n"
+                         "actual:   pa {:#x} (the entry {} computes)",
+                         va, h.name, g_.hw[c.hw].name, ref::level_name(c.reader), c.hw_entry, c.linux_entry_pa,
+                         offset_helper(static_cast<Level>(c.reader), false)));
+    const int fault_reader = hw.fault_hw >= 0 ? static_cast<int>(g_.reader_of(hw.fault_hw)) : 0;
+    if (want) {
+      const u64 expect = want->pa + (va - want->va);
+      if (!hw.ok()) {
+        const auto r = static_cast<Level>(fault_reader);
+        fail("walk-mismatch",
+             r == want->leaf ? std::string("set_") + tgt::level_name(r) : std::string(tgt::level_name(r)) + "_populate",
+             fmt::format("va {:#x} ({}) is mapped\nexpected: translation to pa {:#x}\n"
+                         "actual:   {} fault at hardware level {}{}",
+                         va, h.name, expect, ref::fault_name(hw.fault),
+                         hw.fault_hw >= 0 ? g_.hw[hw.fault_hw].name : std::string("(root)"),
+                         stray.empty() ? "" : "; " + stray));
+      }
+      if (hw.oa != expect || hw.leaf_size != want->size)
+        fail("walk-mismatch", "__phys_to_pte_val",
+             fmt::format("va {:#x} ({}) is mapped by a {} entry\nexpected: pa {:#x}, {:#x}-byte leaf\n"
+                         "actual:   pa {:#x}, {:#x}-byte leaf",
+                         va, h.name, tgt::level_name(want->leaf), expect, want->size, hw.oa, hw.leaf_size));
+    } else if (hw.ok()) {
+      const auto r = static_cast<Level>(g_.reader_of(hw.leaf_hw));
+      fail("walk-mismatch", std::string(tgt::level_name(r)) + "_clear",
+           fmt::format("va {:#x} ({}) is not mapped\nexpected: a translation fault\n"
+                       "actual:   translates to pa {:#x} through a {} leaf",
+                       va, h.name, hw.oa, g_.hw[hw.leaf_hw].name));
+    }
+  }
+
+  // O6 during the run: the per-mm counters match the live table pages.
+  void check_counters(int slot) {
+    MmState& st = mms_[slot];
+    for (Level l : {Level::kPud, Level::kPmd, Level::kPte}) {
+      if ((l == Level::kPud && t_->mm_pud_folded()) || (l == Level::kPmd && t_->mm_pmd_folded())) continue;
+      const long live = m_.count_tables(slot, l);
+      if (live != st.c.of(l))
+        fail("leak", fmt::format("mm_dec_nr_{}s", tgt::level_name(l)),
+             fmt::format("expected: nr_{}s == {} live {} table pages of the mm\nactual:   nr_{}s = {}",
+                         tgt::level_name(l), live, tgt::level_name(l), tgt::level_name(l), st.c.of(l)));
+    }
+  }
+
+  void add_vma(MmState& st, u64 start, u64 end) {
+    auto it = st.vmas.upper_bound(start);
+    if (it != st.vmas.begin()) {
+      auto prev = std::prev(it);
+      if (prev->second >= start) {
+        start = prev->first;
+        end = std::max(end, prev->second);
+        it = st.vmas.erase(prev);
+      }
+    }
+    while (it != st.vmas.end() && it->first <= end) {
+      end = std::max(end, it->second);
+      it = st.vmas.erase(it);
+    }
+    st.vmas[start] = end;
+  }
+
+  void map(const Op& op) {
+    MmState& st = mms_[op.mm];
+    if (!st.live) return;
+    Level leaf = op.leaf;
+    const u64 size = leaf_size(leaf);
+    if (op.va & (size - 1) || overlaps(st, op.va, size)) return;
+    record(op);
+    m_.set_current_mm(op.mm);
+    u64 p = t_->pgd_offset(st.mm, op.va);
+    for (int i = 1; i <= static_cast<int>(leaf); ++i) {
+      const auto l = static_cast<Level>(i);
+      p = tgt::pxd_alloc(*t_, st.mm, st.c, l, p, op.va, (op.race >> i) & 1);
+      if (!p) throw std::runtime_error("ptfold: internal: page-table allocation failed");
+    }
+    const u64 old = m_.read(p, leaf);
+    if (!t_->none(leaf, old)) {
+      if (leaf == Level::kPte)
+        fail("walk-mismatch", "pte_clear",
+             fmt::format("va {:#x}: nothing is mapped\nexpected: pte_none\nactual:   pte {:#018x}", op.va, old));
+      return;  // a table is in the way of a block: the kernel would not map here
+    }
+    t_->set(leaf, p, t_->mk_leaf(leaf, op.pa));
+    st.maps[op.va] = Mapping{op.va, size, op.pa, leaf};
+    if (op.mm != kKernelMm) add_vma(st, op.va, op.va + size);
+    check_va(op.mm, op.va + 8);
+  }
+
+  void unmap(const Op& op) {
+    MmState& st = mms_[op.mm];
+    if (!st.live || st.maps.empty()) return;
+    const Mapping* mp = find_mapping(st, op.va);
+    if (!mp) {
+      auto it = st.maps.lower_bound(op.va);
+      if (it == st.maps.end()) it = st.maps.begin();
+      mp = &it->second;
+    }
+    const Mapping victim = *mp;
+    Op shown = op;
+    shown.va = victim.va;
+    record(shown);
+    m_.set_current_mm(op.mm);
+    tgt::zap_leaf(*t_, st.mm, victim.va, victim.leaf);
+    st.maps.erase(victim.va);
+    check_va(op.mm, victim.va + 8);
+  }
+
+  void munmap(const Op& op) {
+    if (op.mm == kKernelMm) return;
+    MmState& st = mms_[op.mm];
+    if (!st.live) return;
+    u64 a = op.va, e = op.va + op.len;
+    std::vector<tgt::VmaRange> gone;
+    for (auto it = st.vmas.begin(); it != st.vmas.end();) {
+      if (it->first < e && it->second > a) {
+        gone.push_back({it->first, it->second});
+        it = st.vmas.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (gone.empty()) return;
+    record(op);
+    a = std::min(a, gone.front().vm_start);
+    e = std::max(e, gone.back().vm_end);
+    m_.set_current_mm(op.mm);
+    // unmap_vmas(): zap every leaf in the VMAs.
+    std::vector<u64> zapped;
+    for (auto it = st.maps.lower_bound(a); it != st.maps.end() && it->first < e;) {
+      tgt::zap_leaf(*t_, st.mm, it->second.va, it->second.leaf);
+      zapped.push_back(it->first);
+      it = st.maps.erase(it);
+    }
+    // free_pgtables(tlb, vma, prev ? prev->vm_end : FIRST_USER_ADDRESS,
+    //               next ? next->vm_start : USER_PGTABLES_CEILING)
+    u64 floor = 0, ceiling = 0;
+    auto next = st.vmas.lower_bound(e);
+    if (next != st.vmas.end()) ceiling = next->first;
+    if (next != st.vmas.begin()) floor = std::prev(next)->second;
+    tgt::MmuGather tlb;
+    tgt::free_pgtables(*t_, tlb, st.mm, st.c, gone.data(), gone.size(), floor, ceiling);
+    m_.tlb_finish_mmu(tlb);
+    for (u64 va : zapped) check_va(op.mm, va + 8);
+    for (const auto& [va, mp] : st.maps) check_va(op.mm, va + 8);
+    check_counters(op.mm);
+  }
+
+  void gup(const Op& op) {
+    if (op.mm == kKernelMm) return;
+    MmState& st = mms_[op.mm];
+    if (!st.live) return;
+    record(op);
+    ++out_.checks;
+    struct Lockless {
+      Machine& m;
+      explicit Lockless(Machine& mm) : m(mm) { m.set_lockless(true); }
+      ~Lockless() { m.set_lockless(false); }
+    };
+    tgt::GupResult r;
+    {
+      Lockless guard(m_);
+      r = tgt::gup_fast(*t_, st.mm, op.va);
+    }
+    const ref::Half& h = half_of(op.mm);
+    const ref::WalkResult<u64> hw =
+        ref::walk_half(g_, half_index(op.mm), op.va, t_->hw_root(m_.pa(st.mm.pgd), h.upper), m_);
+    m_.take_hw_stray(nullptr);
+    // The lockless walk reads entries through pointers that may be on-stack
+    // copies (a folded level's pXd_offset_lockless returns &copy in the
+    // generic code): compare the *values* it read with the hardware's.
+    for (const ref::WalkStep<u64>& stp : hw.steps) {
+      const int rd = static_cast<int>(g_.reader_of(stp.hw));
+      if (rd <= r.depth && r.val[rd] != stp.desc)
+        fail("walk-mismatch", offset_helper(static_cast<Level>(rd), true),
+             fmt::format("gup_fast va {:#x}: at hardware level {} the {} entry\n"
+                         "expected: {:#018x} (read by the hardware at pa {:#x})\n"
+                         "actual:   {:#018x} (read by the lockless walk through {:#x})",
+                         op.va, g_.hw[stp.hw].name, tgt::level_name(static_cast<Level>(rd)), stp.desc, stp.entry,
+                         r.val[rd], r.ptr[rd]));
+    }
+    const Mapping* want = find_mapping(st, op.va);
+    if (want && (!r.leaf || t_->pte_to_phys_leaf(r.leaf_value) != want->pa))
+      fail("walk-mismatch", "gup_fast",
+           fmt::format("gup_fast va {:#x} is mapped\nexpected: a present {} leaf for pa {:#x}\nactual:   {}", op.va,
+                       tgt::level_name(want->leaf), want->pa,
+                       r.leaf ? fmt::format("leaf {:#018x}", r.leaf_value)
+                              : fmt::format("stopped at a non-present {} entry",
+                                            tgt::level_name(static_cast<Level>(r.depth)))));
+    if (!want && r.leaf)
+      fail("walk-mismatch", "gup_fast",
+           fmt::format("gup_fast va {:#x} is not mapped\nexpected: no leaf\nactual:   leaf {:#018x} at {}", op.va,
+                       r.leaf_value, tgt::level_name(static_cast<Level>(r.depth))));
+  }
+
+  void debug_vm(const Op& op) {
+    record(op);
+    create_mm(kDebugMm);
+    MmState& st = mms_[kDebugMm];
+    tgt::PgtableDebugArgs a;
+    a.vaddr = op.va;
+    if (!tgt::debug_vm_pgtable_init_args(*t_, st.mm, st.c, a))
+      throw std::runtime_error("ptfold: internal: debug_vm_pgtable allocation failed");
+    tgt::debug_vm_pgtable_table_tests(*t_, st.mm, a);
+    tgt::debug_vm_pgtable_destroy_args(*t_, st.mm, st.c, a);
+    exit_mmap(kDebugMm);  // mmput()
+  }
+
+  // exit_mmap(): unmap_vmas, free_pgtables(FIRST_USER_ADDRESS,
+  // USER_PGTABLES_CEILING), tlb_finish_mmu, then check_mm() and pgd_free().
+  void exit_mmap(int slot) {
+    MmState& st = mms_[slot];
+    m_.set_current_mm(slot);
+    for (const auto& [va, mp] : st.maps) tgt::zap_leaf(*t_, st.mm, mp.va, mp.leaf);
+    std::vector<tgt::VmaRange> vmas;
+    for (const auto& [s, e] : st.vmas) vmas.push_back({s, e});
+    tgt::MmuGather tlb;
+    tgt::free_pgtables(*t_, tlb, st.mm, st.c, vmas.data(), vmas.size(), 0, 0);
+    m_.tlb_finish_mmu(tlb);
+    // check_mm(): "BUG: non-zero pgtables_bytes on freeing mm".
+    for (Level l : {Level::kPud, Level::kPmd, Level::kPte})
+      if (st.c.of(l) != 0)
+        fail("leak", "check_mm",
+             fmt::format("expected: nr_{}s 0 when the mm is freed\nactual:   {}", tgt::level_name(l), st.c.of(l)));
+    m_.mark_pgd(st.mm.pgd, slot, false);
+    t_->pgd_free(st.mm, st.mm.pgd);
+    std::string first;
+    if (const size_t n = m_.live_owned_by(slot, &first))
+      fail("leak", "free_pgd_range",
+           fmt::format("expected: every page-table page of the mm freed at exit_mmap\n"
+                       "actual:   {} still allocated, first: {}", n, first));
+    st = MmState{};
+  }
+
+  void step(const Op& op) {
+    switch (op.kind) {
+      case OpKind::kMap: map(op); break;
+      case OpKind::kUnmap: unmap(op); break;
+      case OpKind::kMunmap: munmap(op); break;
+      case OpKind::kGup: gup(op); break;
+      case OpKind::kDebugVm: debug_vm(op); break;
+      case OpKind::kMmNew:
+        if (op.mm < kUserMms && !mms_[op.mm].live) {
+          record(op);
+          create_mm(op.mm);
+        }
+        break;
+      case OpKind::kMmFree:
+        if (op.mm < kUserMms && mms_[op.mm].live) {
+          record(op);
+          exit_mmap(op.mm);
+        }
+        break;
+    }
+  }
+
+  const Scenario& s_;
+  const ref::Geometry& g_;
+  Machine& m_;
+  RunResult& out_;
+  std::unique_ptr<Table> t_;
+  MmState mms_[kDebugMm + 1];
+};
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& s) {
+  RunResult out;
+  const tgt::VariantInfo* v = tgt::find_variant(s.variant);
+  const ref::Geometry* g = ref::find(s.geometry);
+  if (!v || !g) throw ScenarioError("unknown variant or geometry: " + s.variant + " / " + s.geometry);
+  Machine& m = machine_for(g->page_shift);
+  try {
+    Runner r(s, *v, *g, m, out);
+    r.run();
+  } catch (Finding& f) {
+    if (f.geometry.empty()) f.geometry = g->name;
+    out.finding = std::move(f);
+  }
+  return out;
+}
+
+}  // namespace ptfold::fuzz

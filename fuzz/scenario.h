@@ -1,0 +1,105 @@
+// Scenarios: the op sequences fuzz_ops runs, as a value type with three
+// forms - the fuzz input bytes (bounded decoding), readable scenario text
+// (corpus/scenarios/, finding traces, `ptfold decode`), and back to bytes
+// (the build compiles scenario text into seed inputs).
+//
+// Scenario text, one statement per line, '#' starts a comment:
+//   variant arm64                       target variant (registry name)
+//   geometry arm64-4k-va48              catalogue name
+//   options phys=0x0 slab=1 page-type=pgty|legacy
+//   map mm0 va=0x... pa=0x... level=pte|pmd|pud [race=pud,pmd,...]
+//   unmap mm0 va=0x...
+//   munmap mm0 va=0x... len=0x...       zap + free_pgtables with floor/ceiling
+//   gup mm0 va=0x...                    fast GUP's lockless walk
+//   debug-vm va=0x...                   the debug_vm_pgtable sequence
+//   mm-new mm1 / mm-free mm1
+// mm0..mm3 are user address spaces, `kernel` is init_mm; mm0 and kernel
+// exist when a scenario starts. Every live mm is torn down at the end.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/word.h"
+#include "fuzz/machine.h"
+#include "harness/binding.h"
+#include "targets/config.h"
+
+namespace ptfold::fuzz {
+
+inline constexpr int kUserMms = 4;
+inline constexpr int kKernelMm = 4;   // slot of init_mm
+inline constexpr int kDebugMm = 5;    // the debug_vm_pgtable sequence's own mm
+inline constexpr size_t kMaxOps = 48;
+
+enum class OpKind : uint8_t { kMap, kUnmap, kMunmap, kGup, kDebugVm, kMmNew, kMmFree };
+
+struct Op {
+  OpKind kind = OpKind::kMap;
+  int mm = 0;                          // 0..3 user, kKernelMm
+  u64 va = 0;
+  u64 pa = 0;                          // map
+  u64 len = 0;                         // munmap
+  tgt::Level leaf = tgt::Level::kPte;  // map: pte, pmd or pud
+  unsigned race = 0;                   // map: bit (1 << level) per raced allocation
+};
+
+struct Scenario {
+  std::string variant;
+  std::string geometry;
+  u64 phys_offset = 0;
+  unsigned slab_slot = 1;
+  PageTypeEncoding page_type = PageTypeEncoding::kPgty;
+  std::vector<Op> ops;
+};
+
+// A malformed scenario text (line number and what is wrong).
+struct ScenarioError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Bounded decoding of fuzz_ops bytes: byte 0 picks the (variant, geometry)
+// pair from `pairs`, byte 1 the machine options, then ops until the input or
+// kMaxOps runs out. Values are normalised (VAs in the mm's half, page
+// aligned; PAs below the geometry's PA size). Returns false when the input
+// is too short to pick a pair.
+bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pair>& pairs,
+                Scenario* out);
+// Scenario -> bytes that decode_ops turns back into the same scenario, given
+// the same `pairs`. Throws ScenarioError when the pair is not in `pairs`.
+std::vector<uint8_t> encode_ops(const Scenario& s, const std::vector<harness::Pair>& pairs);
+
+std::string to_text(const Scenario& s);
+std::string op_text(const Op& op);
+Scenario parse_text(std::string_view text);
+// Scenario text starts with a comment or a `variant` line; fuzz bytes never
+// decode from text (text replays by name, bytes by pair index).
+bool looks_like_text(const uint8_t* data, size_t size);
+
+class Reader;
+// The address-space half an mm slot maps in (kernel: the upper half).
+const ref::Half& half_for(const ref::Geometry& g, int mm);
+// `raw` placed into half h, aligned down to `align`.
+u64 place_in_half(const ref::Half& h, u64 raw, u64 align);
+// A VA from the input: per-level table indices (first, last, middle or
+// hashed entries - where folding and index arithmetic go wrong), or a raw
+// VA when the mode byte has bit 7 set.
+u64 decode_va(Reader& r, const ref::Geometry& g, const ref::Half& h);
+// Whether the geometry can map a leaf at Linux level l (pte always; pmd/pud
+// blocks where the level is real and the hardware allows a block there).
+bool block_allowed(const ref::Geometry& g, tgt::Level l);
+// Bytes mapped by a level-l leaf in the Linux view.
+u64 leaf_size(const ref::Geometry& g, tgt::Level l);
+
+// The PA size the machine keeps table and leaf addresses below:
+// min(PHYS_MASK_SHIFT, the CPU's output-address size).
+unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g);
+// The physical offsets decode_ops can choose for a geometry (host arena
+// addresses are below 2^47; the offsets move tables up to the top of the PA
+// range so high descriptor bits are exercised).
+std::vector<u64> phys_offsets_for(unsigned pa_bits);
+
+}  // namespace ptfold::fuzz

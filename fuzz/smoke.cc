@@ -1,0 +1,43 @@
+// Deterministic smoke run over every pair.
+#include "fuzz/smoke.h"
+
+#include <random>
+#include <stdexcept>
+
+#include "fuzz/runner.h"
+#include "fuzz/scenario.h"
+#include "fuzz/walk.h"
+
+namespace ptfold::fuzz {
+
+SmokeSummary smoke(const std::string& variant_glob, unsigned inputs_per_pair, uint64_t seed) {
+  const std::vector<harness::Pair> pairs = pairs_for(variant_glob);
+  if (pairs.empty()) throw std::invalid_argument("no target variant matches '" + variant_glob + "'");
+  SmokeSummary sum;
+  sum.pairs = pairs.size();
+  std::mt19937_64 rng(seed);
+  std::vector<uint8_t> buf;
+  for (size_t pi = 0; pi < pairs.size() && pi < 256; ++pi) {
+    for (unsigned n = 0; n < inputs_per_pair; ++n) {
+      buf.resize(2 + rng() % 200);
+      for (uint8_t& b : buf) b = static_cast<uint8_t>(rng());
+      buf[0] = static_cast<uint8_t>(pi);
+      Scenario s;
+      if (decode_ops(buf.data(), buf.size(), pairs, &s)) {
+        ++sum.ops_inputs;
+        RunResult r = run_scenario(s);
+        sum.ops_run += r.ops_run;
+        sum.checks += r.checks;
+        if (r.finding)
+          sum.findings.push_back({"fuzz_ops", r.finding->first_line(), format_report(*r.finding, r.trace)});
+      }
+      std::optional<Finding> f;
+      std::string trace;
+      if (run_walk_input(buf.data(), buf.size(), pairs, &f, &trace)) ++sum.walk_inputs;
+      if (f) sum.findings.push_back({"fuzz_walk", f->first_line(), format_report(*f, trace)});
+    }
+  }
+  return sum;
+}
+
+}  // namespace ptfold::fuzz

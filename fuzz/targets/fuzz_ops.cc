@@ -1,0 +1,35 @@
+// fuzz_ops: op sequences (address spaces, maps, unmaps, page-table frees
+// with floor/ceiling, mmu_gather, fast-GUP lockless walks, the
+// debug_vm_pgtable sequence) over every geometry of the selected variants.
+// Scenario text is accepted too (regressions), for selected pairs only, so
+// an upstream-only run can never be steered onto a bug variant.
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/runner.h"
+#include "fuzz/scenario.h"
+
+#ifndef PTFOLD_FUZZ_VARIANT
+#define PTFOLD_FUZZ_VARIANT "upstream"
+#endif
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace ptfold::fuzz;
+  const auto& pairs = selected_pairs(PTFOLD_FUZZ_VARIANT);
+  Scenario s;
+  if (looks_like_text(data, size)) {
+    try {
+      s = parse_text(std::string_view(reinterpret_cast<const char*>(data), size));
+    } catch (const ScenarioError&) {
+      return 0;
+    }
+    bool selected = false;
+    for (const auto& p : pairs) selected |= p.variant->name == s.variant && p.geometry->name == s.geometry;
+    if (!selected) return 0;
+  } else if (!decode_ops(data, size, pairs, &s)) {
+    return 0;
+  }
+  RunResult r = run_scenario(s);
+  if (r.finding) report_and_abort(*r.finding, r.trace);
+  return 0;
+}

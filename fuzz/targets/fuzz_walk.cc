@@ -1,0 +1,22 @@
+// fuzz_walk: Linux walk vs reference walk for one VA with input-chosen
+// table placement, plus a descriptor round trip, on the selected variants.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "fuzz/runner.h"
+#include "fuzz/walk.h"
+
+#ifndef PTFOLD_FUZZ_VARIANT
+#define PTFOLD_FUZZ_VARIANT "upstream"
+#endif
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace ptfold::fuzz;
+  std::optional<Finding> f;
+  std::string trace;
+  run_walk_input(data, size, selected_pairs(PTFOLD_FUZZ_VARIANT), &f, &trace);
+  if (f) report_and_abort(*f, trace);
+  return 0;
+}

@@ -1,0 +1,273 @@
+// fuzz_walk: a fixed set of host pages per page size, tables placed where
+// the input says, entries zeroed again after every input.
+#include "fuzz/walk.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+
+#include "fuzz/reader.h"
+#include "fuzz/scenario.h"
+#include "harness/compare.h"
+#include "reference/dispatch.h"
+#include "targets/mm/memory.h"
+#include "targets/variants.h"
+
+namespace ptfold::fuzz {
+
+using tgt::Level;
+
+namespace {
+
+// The Env of fuzz_walk: eight host pages - two for the pgd (a page, a slab
+// object or x86 PTI's order-1 pair), six for the other tables - with
+// accesses checked against the tables handed out.
+class WalkEnv {
+ public:
+  static constexpr int kPages = 8;
+  static constexpr int kTablePages = 6;
+  explicit WalkEnv(unsigned page_shift) : page_size_(u64{1} << page_shift) {
+    base_ = static_cast<unsigned char*>(std::aligned_alloc(2 * page_size_, kPages * page_size_));
+    if (!base_) throw std::bad_alloc();
+    std::memset(base_, 0, kPages * page_size_);
+  }
+  ~WalkEnv() { std::free(base_); }
+  WalkEnv(const WalkEnv&) = delete;
+  WalkEnv& operator=(const WalkEnv&) = delete;
+
+  void begin(const std::string* geometry, u64 phys_offset, unsigned pgd_slot, unsigned seed) {
+    geometry_ = geometry;
+    phys_offset_ = phys_offset;
+    pgd_slot_ = pgd_slot;
+    n_tables_ = 0;
+    n_written_ = 0;
+    // A permutation of pages 2..7 for the next-level tables; pages 0-1 hold the pgd.
+    for (int i = 0; i < kTablePages; ++i) order_[i] = i + 2;
+    for (int i = kTablePages - 1; i > 0; --i) {
+      const int j = static_cast<int>(seed % static_cast<unsigned>(i + 1));
+      seed /= static_cast<unsigned>(i + 1);
+      std::swap(order_[i], order_[j]);
+    }
+    next_ = 0;
+  }
+  void end() {
+    for (int i = 0; i < n_written_; ++i) std::memset(reinterpret_cast<void*>(written_[i]), 0, 8);
+    n_written_ = 0;
+  }
+
+  // --- tgt Env contract ------------------------------------------------------
+  u64 read(u64 ptr, Level lvl) {
+    check(ptr, lvl, "read");
+    u64 v;
+    std::memcpy(&v, reinterpret_cast<const void*>(ptr), 8);
+    return v;
+  }
+  void write(u64 ptr, Level lvl, u64 v) {
+    check(ptr, lvl, "write");
+    std::memcpy(reinterpret_cast<void*>(ptr), &v, 8);
+    if (n_written_ < 16) written_[n_written_++] = ptr;
+  }
+  u64 pa(u64 va) const { return va + phys_offset_; }
+  u64 va(u64 pa) const { return pa - phys_offset_; }
+  void bug_on(bool cond, const char* helper, const char* what) {
+    if (cond) raise("bug-on", helper, fmt::format("kernel BUG at {}: {}", helper, what));
+  }
+  u64 get_free_page(Level l) {
+    if (l == Level::kPgd) return add_table(page(0), page_size_);
+    if (next_ >= kTablePages) throw std::runtime_error("ptfold: internal: fuzz_walk ran out of table pages");
+    return add_table(page(order_[next_++]), page_size_);
+  }
+  u64 get_free_pages(Level l, unsigned order) {
+    if (order == 0) return get_free_page(l);
+    if (l != Level::kPgd || order > 1) throw std::runtime_error("ptfold: internal: fuzz_walk order > 0 table");
+    return add_table(page(0), 2 * page_size_);
+  }
+  void free_pages(u64, unsigned, const char*) {}
+  void free_page(u64, const char*) {}
+  void pagetable_ctor(u64, Level) {}
+  void pagetable_dtor(u64, Level) {}
+  u64 pgd_cache_alloc(u64 size) {
+    const u64 per_page = page_size_ / size;
+    return add_table(page(0) + (pgd_slot_ % per_page) * size, size);
+  }
+  void pgd_cache_free(u64) {}
+  void tlb_remove_ptdesc(tgt::MmuGather&, u64, Level) {}
+
+  // --- reference Mem contract --------------------------------------------------
+  u64 read64(u64 pa_, int) {
+    const u64 v = va(pa_);
+    if (!inside(v)) return 0;
+    u64 out;
+    std::memcpy(&out, reinterpret_cast<const void*>(v), 8);
+    return out;
+  }
+
+ private:
+  u64 page(int i) const { return reinterpret_cast<u64>(base_) + static_cast<u64>(i) * page_size_; }
+  u64 add_table(u64 va_, u64 size) {
+    tables_[n_tables_][0] = va_;
+    tables_[n_tables_][1] = size;
+    ++n_tables_;
+    return va_;
+  }
+  bool inside(u64 p) const {
+    for (int i = 0; i < n_tables_; ++i)
+      if (p - tables_[i][0] <= tables_[i][1] - 8 && !(p & 7)) return true;
+    return false;
+  }
+  void check(u64 ptr, Level lvl, const char* op) {
+    if (inside(ptr)) return;
+    const std::string helper = lvl == Level::kPgd   ? "pgd_offset"
+                               : lvl == Level::kPte ? "pte_offset_kernel"
+                                                    : std::string(tgt::level_name(lvl)) + "_offset";
+    raise("wild-access", helper,
+          fmt::format("expected: {} of a {} entry inside a page-table page or the pgd object\n"
+                      "actual:   {} at {:#x}, outside all {} tables (pgd at {:#x}, {} bytes)",
+                      op, tgt::level_name(lvl), op, ptr, n_tables_, tables_[0][0], tables_[0][1]));
+  }
+  [[noreturn]] void raise(const char* cls, std::string helper, std::string detail) const {
+    Finding f(cls, std::move(helper), std::move(detail));
+    f.geometry = *geometry_;
+    throw f;
+  }
+
+  u64 page_size_;
+  unsigned char* base_ = nullptr;
+  const std::string* geometry_ = nullptr;
+  u64 phys_offset_ = 0;
+  unsigned pgd_slot_ = 0;
+  int order_[kTablePages] = {};
+  int next_ = 0;
+  u64 tables_[kPages][2] = {};
+  int n_tables_ = 0;
+  u64 written_[16] = {};
+  int n_written_ = 0;
+};
+
+WalkEnv& env_for(unsigned page_shift) {
+  static std::unique_ptr<WalkEnv> envs[3];
+  const int i = page_shift == 12 ? 0 : page_shift == 14 ? 1 : 2;
+  if (!envs[i]) envs[i] = std::make_unique<WalkEnv>(page_shift);
+  return *envs[i];
+}
+
+using Table = tgt::LinuxPageTable<u64, WalkEnv>;
+
+// One instantiated variant per (pair) and its PA facts, built on first use.
+struct PairCache {
+  std::unique_ptr<Table> t;
+  unsigned pa_bits = 48;
+  std::vector<u64> offsets;
+};
+
+std::string case_text(const WalkCase& c) {
+  return fmt::format(
+      "variant {}\ngeometry {}\nwalk half={} va={:#x} leaf={} pa={:#x} round-trip-pa={:#x}\n"
+      "placement phys={:#x} pgd-slot={} table-seed={}\n",
+      c.variant, c.geometry, c.half, c.va, tgt::level_name(c.leaf), c.pa, c.round_trip_pa, c.phys_offset,
+      c.pgd_slot, c.table_seed);
+}
+
+}  // namespace
+
+bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness::Pair>& pairs,
+                    std::optional<Finding>* finding, std::string* trace) {
+  if (size < 2 || pairs.empty()) return false;
+  // Keyed by the catalogue and registry entries, which live for the process.
+  static std::map<std::pair<const tgt::VariantInfo*, const ref::Geometry*>, PairCache> cache;
+  Reader r(data, size);
+  const size_t pi = r.u8() % pairs.size();
+  const harness::Pair& p = pairs[pi];
+  const ref::Geometry& g = *p.geometry;
+  WalkEnv& env = env_for(g.page_shift);
+  PairCache& pc = cache[{p.variant, p.geometry}];
+  if (!pc.t) {
+    pc.t = tgt::make_variant<u64>(p.variant->name, harness::config_for(g), env);
+    pc.pa_bits = std::min(pc.t->phys_mask_shift(), g.hwc.oa_bits);
+    pc.offsets = phys_offsets_for(pc.pa_bits);
+  }
+  Table& t = *pc.t;
+
+  WalkCase c;
+  c.variant = p.variant->name;
+  c.geometry = g.name;
+  const uint8_t opt = r.u8();
+  c.phys_offset = pc.offsets[(opt & 3) % pc.offsets.size()];
+  c.half = (opt >> 2) & 1 ? 1 : 0;
+  if (c.half >= static_cast<int>(g.halves.size())) c.half = 0;
+  c.leaf = static_cast<Level>(4 - ((opt >> 3) & 3) % 3);  // pte, pmd or pud
+  if (!block_allowed(g, c.leaf)) c.leaf = Level::kPte;
+  c.pgd_slot = r.u8();
+  c.table_seed = r.u8();
+  const ref::Half& h = g.halves[static_cast<size_t>(c.half)];
+  const u64 lsize = leaf_size(g, c.leaf);
+  c.va = decode_va(r, g, h) & ~(lsize - 1);
+  const u64 pa_mask = (u64{1} << pc.pa_bits) - 1;
+  c.pa = (r.u40le() << g.page_shift) & pa_mask & ~(lsize - 1);
+  c.round_trip_pa = (r.u40le() << g.page_shift) & pa_mask;
+  const u64 in_page = (r.u16le() << 3) & (lsize - 1);
+
+  env.begin(&g.name, c.phys_offset, c.pgd_slot, c.table_seed);
+  try {
+    tgt::Mm<u64> mm;
+    mm.init_mm = h.upper;
+    tgt::MmCounters counters;
+    mm.pgd = t.pgd_alloc(mm);
+    u64 ptr = t.pgd_offset(mm, c.va);
+    for (int i = 1; i <= static_cast<int>(c.leaf); ++i)
+      ptr = tgt::pxd_alloc(t, mm, counters, static_cast<Level>(i), ptr, c.va);
+    t.set(c.leaf, ptr, t.mk_leaf(c.leaf, c.pa));
+
+    const u64 va = c.va + in_page;
+    const ref::WalkResult<u64> hw = ref::walk_half(g, c.half, va, t.hw_root(env.pa(mm.pgd), h.upper), env);
+    harness::LinuxWalk<u64> lw;
+    lw.addr = va;
+    int depth = -1;
+    for (const auto& st : hw.steps) depth = std::max(depth, static_cast<int>(g.reader_of(st.hw)));
+    for (int i = 0; i <= depth; ++i) {
+      const auto l = static_cast<Level>(i);
+      lw.ptr[i] = t.offset(l, i == 0 ? mm.pgd : lw.ptr[i - 1], va);
+    }
+    auto fail = [&](const char* cls, std::string helper, std::string detail) {
+      Finding f(cls, std::move(helper), std::move(detail));
+      f.geometry = g.name;
+      throw f;
+    };
+    for (const auto& lc : harness::compare_levels(g, t, lw, hw))
+      if (!lc.equal) {
+        const auto l = static_cast<Level>(lc.reader);
+        const std::string helper = l == Level::kPgd   ? "pgd_offset"
+                                   : l == Level::kPte ? "pte_offset_kernel"
+                                                      : std::string(tgt::level_name(l)) + "_offset";
+        fail("walk-mismatch", helper,
+             fmt::format("va {:#x} ({}): at hardware level {} the {} entry\n"
+                         "expected: pa {:#x} (the entry the hardware reads)\nactual:   pa {:#x} (the entry {} computes)",
+                         va, h.name, g.hw[lc.hw].name, tgt::level_name(l), lc.hw_entry, lc.linux_entry_pa, helper));
+      }
+    if (!hw.ok() || hw.oa != c.pa + in_page || hw.leaf_size != lsize)
+      fail("walk-mismatch", "__phys_to_pte_val",
+           fmt::format("va {:#x} ({}) mapped by a {} entry\nexpected: pa {:#x}, {:#x}-byte leaf\n"
+                       "actual:   {}",
+                       va, h.name, tgt::level_name(c.leaf), c.pa + in_page, lsize,
+                       hw.ok() ? fmt::format("pa {:#x}, {:#x}-byte leaf", hw.oa, hw.leaf_size)
+                               : fmt::format("{} fault at {}", ref::fault_name(hw.fault),
+                                             hw.fault_hw >= 0 ? g.hw[hw.fault_hw].name : std::string("(root)"))));
+    const u64 back = t.__pte_to_phys(t.__phys_to_pte_val(c.round_trip_pa));
+    if (back != c.round_trip_pa)
+      fail("round-trip", "__pte_to_phys",
+           fmt::format("expected: __pte_to_phys(__phys_to_pte_val({:#x})) == {:#x}\nactual:   {:#x}",
+                       c.round_trip_pa, c.round_trip_pa, back));
+  } catch (Finding& f) {
+    env.end();
+    *finding = std::move(f);
+    *trace = case_text(c);
+    return true;
+  }
+  env.end();
+  return true;
+}
+
+}  // namespace ptfold::fuzz

@@ -1,0 +1,129 @@
+// The lockless walk of fast GUP (mm/gup.c 6.12: gup_fast_pgd_range ->
+// gup_fast_p4d_range -> gup_fast_pud_range -> gup_fast_pmd_range ->
+// gup_fast_pte_range) for one page. Every level copies its entry into a
+// local on the host stack and hands the helpers that local *by address*, as
+// the kernel's macros do with &(pgd) - the pattern behind ZOO-04 and ZOO-05.
+// An env that can tell legitimate stack copies from stray stack pointers
+// offers stack_copy_push(addr) / stack_copy_pop(); others are told nothing.
+#pragma once
+
+#include <cstdint>
+
+#include "base/word.h"
+#include "targets/linux.h"
+
+namespace ptfold::tgt {
+
+// What the lockless walk reached: the entry pointers it read at each level
+// (kernel VAs; a folded level's pointer is its parent's or the folded
+// helper's result) and the leaf, if any.
+struct GupResult {
+  u64 ptr[kLevels] = {};  // pgdp, p4dp, pudp, pmdp, ptep as computed; a
+                         // folded level's may be the parent's on-stack copy
+  u64 val[kLevels] = {};  // the entry value read at each level
+  int depth = -1;          // deepest level whose entry was read
+  bool leaf = false;       // a present leaf was found at level `depth`
+  u64 leaf_value = 0;
+};
+
+namespace gup_detail {
+
+template <class Env>
+struct StackCopy {
+  Env& env;
+  StackCopy(Env& e, const void* p) : env(e) {
+    if constexpr (requires(Env& x) { x.stack_copy_push(u64{0}); })
+      env.stack_copy_push(reinterpret_cast<u64>(p));
+  }
+  ~StackCopy() {
+    if constexpr (requires(Env& x) { x.stack_copy_pop(); }) env.stack_copy_pop();
+  }
+  StackCopy(const StackCopy&) = delete;
+  StackCopy& operator=(const StackCopy&) = delete;
+};
+
+// The local's address escapes into the env (another translation unit), so
+// the copy really lives in the frame, as the kernel's does.
+template <class Env>
+u64 addr_of(const u64& local) {
+  return reinterpret_cast<u64>(&local);
+}
+
+// gup_fast_pte_range(pmd, pmdp, addr, ...): ptep = pte_offset_map(&pmd, addr).
+template <class Env>
+void pte_range(LinuxPageTable<u64, Env>& t, u64 pmd_copy_addr, u64 addr, GupResult& r) {
+  const u64 ptep = t.pte_offset_kernel(pmd_copy_addr, addr);
+  r.ptr[4] = ptep;
+  const u64 pte = t.env().read(ptep, Level::kPte);  // ptep_get_lockless
+  r.val[4] = pte;
+  r.depth = 4;
+  if (to_bool(t.pte_present(pte))) {
+    r.leaf = true;
+    r.leaf_value = pte;
+  }
+}
+
+template <class Env>
+void pmd_range(LinuxPageTable<u64, Env>& t, u64 pudp, u64 pud_copy_addr, u64 addr, GupResult& r) {
+  const u64 pmdp = t.pmd_offset_lockless(pudp, pud_copy_addr, addr);
+  r.ptr[3] = pmdp;
+  u64 pmd = t.env().read(pmdp, Level::kPmd);  // pmdp_get_lockless
+  StackCopy<Env> guard(t.env(), &pmd);
+  r.val[3] = pmd;
+  r.depth = 3;
+  if (!to_bool(t.pmd_present(pmd))) return;
+  if (to_bool(t.pmd_leaf(pmd))) {
+    r.leaf = true;
+    r.leaf_value = pmd;
+    return;
+  }
+  pte_range(t, addr_of<Env>(pmd), addr, r);
+}
+
+template <class Env>
+void pud_range(LinuxPageTable<u64, Env>& t, u64 p4dp, u64 p4d_copy_addr, u64 addr, GupResult& r) {
+  const u64 pudp = t.pud_offset_lockless(p4dp, p4d_copy_addr, addr);
+  r.ptr[2] = pudp;
+  u64 pud = t.env().read(pudp, Level::kPud);  // READ_ONCE(*pudp)
+  StackCopy<Env> guard(t.env(), &pud);
+  r.val[2] = pud;
+  r.depth = 2;
+  if (!to_bool(t.pud_present(pud))) return;
+  if (to_bool(t.pud_leaf(pud))) {
+    r.leaf = true;
+    r.leaf_value = pud;
+    return;
+  }
+  pmd_range(t, pudp, addr_of<Env>(pud), addr, r);
+}
+
+template <class Env>
+void p4d_range(LinuxPageTable<u64, Env>& t, u64 pgdp, u64 pgd_copy_addr, u64 addr, GupResult& r) {
+  const u64 p4dp = t.p4d_offset_lockless(pgdp, pgd_copy_addr, addr);
+  r.ptr[1] = p4dp;
+  u64 p4d = t.env().read(p4dp, Level::kP4d);  // READ_ONCE(*p4dp)
+  StackCopy<Env> guard(t.env(), &p4d);
+  r.val[1] = p4d;
+  r.depth = 1;
+  if (!to_bool(t.p4d_present(p4d))) return;
+  pud_range(t, p4dp, addr_of<Env>(p4d), addr, r);
+}
+
+}  // namespace gup_detail
+
+// gup_fast_pgd_range(addr, addr + PAGE_SIZE) on `mm`. Concrete only.
+template <class Env>
+GupResult gup_fast(LinuxPageTable<u64, Env>& t, const Mm<u64>& mm, u64 addr) {
+  GupResult r;
+  const u64 pgdp = t.pgd_offset(mm, addr);
+  r.ptr[0] = pgdp;
+  u64 pgd = t.env().read(pgdp, Level::kPgd);  // READ_ONCE(*pgdp)
+  gup_detail::StackCopy<Env> guard(t.env(), &pgd);
+  r.val[0] = pgd;
+  r.depth = 0;
+  if (to_bool(t.pgd_none(pgd))) return r;
+  gup_detail::p4d_range(t, pgdp, gup_detail::addr_of<Env>(pgd), addr, r);
+  return r;
+}
+
+}  // namespace ptfold::tgt
