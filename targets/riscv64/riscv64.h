@@ -359,7 +359,7 @@ class Riscv64 : public LinuxPageTable<W, Env> {
     if (env_.read(slot, l) == 0) env_.write(slot, l, ((env_.pa(pa) >> 12) << _PAGE_PFN_SHIFT) | prot);
   }
   void memset_page(u64 table) {
-    for (u64 i = 0; i < this->PAGE_SIZE() / 8; ++i) env_.write(table + 8 * i, Level::kPte, 0);
+    for (u64 i = 0; i < this->PAGE_SIZE() / 8; ++i) env_.write(W(table + 8 * i), Level::kPte, W(0));
   }
 
   bool pgtable_l4_enabled_;
