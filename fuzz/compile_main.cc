@@ -27,6 +27,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ptfold: error: no output directory (usage: %s OUT_DIR SCENARIO...)\n", argv[0]);
     return 2;
   }
+  if (std::string(argv[1]) == "--pairs") {  // the upstream pairs, for scenario authors
+    for (const auto& p : pairs_for("upstream")) std::printf("%s %s\n", p.variant->name.c_str(), p.geometry->name.c_str());
+    return 0;
+  }
   const fs::path out(argv[1]);
   fs::create_directories(out / "fuzz_ops");
   fs::create_directories(out / "fuzz_walk");

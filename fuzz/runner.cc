@@ -367,10 +367,13 @@ class Runner {
     m_.take_hw_stray(nullptr);
     // The lockless walk reads entries through pointers that may be on-stack
     // copies (a folded level's pXd_offset_lockless returns &copy in the
-    // generic code): compare the *values* it read with the hardware's.
+    // generic code): compare what it read with what the hardware read.
     for (const ref::WalkStep<u64>& stp : hw.steps) {
       const int rd = static_cast<int>(g_.reader_of(stp.hw));
-      if (rd <= r.depth && r.val[rd] != stp.desc)
+      // Addresses, not raw values: x86 PTI's kernel copy of a user pgd entry
+      // carries _PAGE_NX that the user copy the hardware reads does not.
+      if (rd <= r.depth &&
+          t_->page_paddr(static_cast<Level>(rd), r.val[rd]) != t_->page_paddr(static_cast<Level>(rd), stp.desc))
         fail("walk-mismatch", offset_helper(static_cast<Level>(rd), true),
              fmt::format("gup_fast va {:#x}: at hardware level {} the {} entry\n"
                          "expected: {:#018x} (read by the hardware at pa {:#x})\n"

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   add_geometries_command(app, action);
   add_walk_command(app, action);
   add_variants_command(app, action);
+  add_replay_command(app, action);
+  add_decode_command(app, action);
 #ifdef PTFOLD_WITH_SOLVER
   add_prove_command(app, action);
 #endif
