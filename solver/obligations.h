@@ -3,11 +3,14 @@
 // walk the fuzzers run. Internal to solver/ (exposes Z3 types via smt.h).
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "reference/geometry.h"
 #include "solver/prove.h"
 #include "solver/smt.h"
+#include "solver/sym_env.h"
 #include "targets/variants.h"
 
 namespace ptfold::solver {
@@ -16,9 +19,14 @@ namespace ptfold::solver {
 // (which must be current). Returns one result per obligation, in order.
 // Throws std::logic_error for a harness failure (e.g. unsatisfiable
 // preconditions, which would make every proof vacuous).
+// `make_target` (tests of the prover): builds the symbolic model instead of
+// tgt::make_variant(v.name); the concrete replay still runs v.name.
+using TargetFactory =
+    std::function<std::unique_ptr<SymEnv::Target>(const tgt::Config&, SymEnv&)>;
 std::vector<HalfResult> prove_half(smt::Context& ctx, const tgt::VariantInfo& v,
                                    const ref::Geometry& g, int half,
                                    const std::vector<Obligation>& obligations,
-                                   const ProveOptions& opt, double* setup_ms);
+                                   const ProveOptions& opt, double* setup_ms,
+                                   const TargetFactory& make_target = {});
 
 }  // namespace ptfold::solver

@@ -3,17 +3,17 @@
 
 namespace ptfold::solver {
 
-SymEnv::SymEnv(const ref::Geometry& g, u64 linear_offset) : g_(g), linear_offset_(linear_offset) {
-  const size_t n = g.hw.size();
-  tables_.reserve(n + 1);
-  tables_.push_back(W(u64{0}));  // the root: the pgd, not a fresh table
-  for (size_t i = 1; i <= n; ++i) tables_.push_back(W::fresh("T" + std::to_string(i)));
-  desc_.resize(n);
-}
+SymEnv::SymEnv(const ref::Geometry& g, u64 linear_offset) : g_(g), linear_offset_(linear_offset) {}
 
-void SymEnv::attach(Target* t, bool init_mm) {
+void SymEnv::attach(Target* t, bool init_mm, unsigned pa_bits) {
   t_ = t;
   init_mm_ = init_mm;
+  const size_t n = g_.hw.size();
+  tables_.clear();
+  tables_.push_back(W(u64{0}));  // the root: the pgd, not a fresh table
+  const W mask(pa_bits > g_.page_shift ? genmask(pa_bits - 1, g_.page_shift) : ~u64{0});
+  for (size_t i = 1; i <= n; ++i) tables_.push_back(W::fresh("T" + std::to_string(i)) & mask);
+  desc_.assign(n, std::nullopt);
 }
 
 SymEnv::W SymEnv::table_descriptor(int hw, const W& child_pa) {

@@ -31,8 +31,10 @@ class SymEnv {
   SymEnv(const ref::Geometry& g, u64 linear_offset);
 
   // Binds the model that encodes descriptors; `init_mm` chooses the kernel
-  // (UXN) or user (PXN) table attributes pXd_populate() adds.
-  void attach(Target* t, bool init_mm);
+  // (UXN) or user (PXN) table attributes pXd_populate() adds. Creates the
+  // tables: page aligned and below 2^pa_bits by construction
+  // (T = fresh & GENMASK(pa_bits - 1, PAGE_SHIFT)).
+  void attach(Target* t, bool init_mm, unsigned pa_bits);
 
   u64 linear_offset() const { return linear_offset_; }
   // T[i]: the physical base of hardware table i for i >= 1 (T[0] is unused:
