@@ -82,8 +82,8 @@ nlohmann::json geometry_json(const ref::Geometry& g) {
 }
 
 std::string geometries_table(const std::vector<const ref::Geometry*>& geos) {
-  std::string out = fmt::format("{:<24} {:>4} {:>7} {:>6} {:<32} {:<26} {:<22} {:>6} {:<10} {}\n",
-                                "geometry", "page", "VA c/a", "lvl", "folded (how)",
+  std::string out = fmt::format("{:<22} {:>4} {:>7} {:>5} {:<44} {:<21} {:<19} {:>5} {:<10} {}\n",
+                                "geometry", "page", "VA c/a", "lvl", "folded levels",
                                 "Linux PTRS pgd/p4d/pud/pmd/pte", "hardware entries", "root",
                                 "pgd", "root offset");
   for (const ref::Geometry* g : geos) {
@@ -93,7 +93,7 @@ std::string geometries_table(const std::vector<const ref::Geometry*>& geos) {
     std::string off;
     for (const ref::Half& h : g->halves)
       if (h.root_offset) off += fmt::format("{} +{}", h.name, h.root_offset);
-    out += fmt::format("{:<24} {:>4} {:>7} {:>6} {:<32} {:<26} {:<22} {:>6} {:<10} {}\n", g->name,
+    out += fmt::format("{:<22} {:>4} {:>7} {:>5} {:<44} {:<21} {:<19} {:>5} {:<10} {}\n", g->name,
                        size_str(g->page_size()), fmt::format("{}/{}", g->va_bits, g->vabits_actual),
                        fmt::format("{}/{}", g->pgtable_levels, g->runtime_levels), folded_summary(*g),
                        ptrs, hw, size_str(g->root_bytes()),
