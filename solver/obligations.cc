@@ -262,7 +262,7 @@ std::vector<Item> walk_items(Half& s) {
     const std::string name = s.g.hw.at(static_cast<size_t>(c.hw)).name;
     const std::string reader = ref::level_name(c.reader);
     items.push_back({fmt::format("walk/{}/{}", s.h.name, name), name, lnot(c.equal),
-                     [&s, c, name, reader](const smt::Model& m, Counterexample& cx) {
+                     [c, name, reader](const smt::Model& m, Counterexample& cx) {
                        cx.what = fmt::format(
                            "{}: the Linux {} entry is at pa {:#x}, the hardware reads {:#x}", name,
                            reader, m.eval(c.linux_entry_pa), m.eval(c.hw_entry));
@@ -275,7 +275,10 @@ std::vector<Item> bounds_items(Half& s) {
   std::vector<Item> items;
   for (int i = 0; i < ref::kLinuxLevels; ++i) {
     const ref::LinuxLevel& ll = s.g.linux[static_cast<size_t>(i)];
-    const auto [base, size, align] = s.allocation(ll.hw);
+    // (Named members, not a structured binding: clang 14 cannot capture those.)
+    const Half::Alloc a = s.allocation(ll.hw);
+    const BV base = a.base;
+    const u64 size = a.size, align = a.align;
     const BV p = s.env.pa(s.lw.ptr[static_cast<size_t>(i)]);
     const std::string lvl = ref::level_name(ll.level);
     const std::string table = ll.hw == 0 ? std::string("pgd allocation") : s.g.hw.at(static_cast<size_t>(ll.hw)).name + " table";
@@ -287,7 +290,9 @@ std::vector<Item> bounds_items(Half& s) {
                      }});
   }
   for (const ref::WalkStep<BV>& st : s.hw.steps) {
-    const auto [base, size, align] = s.allocation(st.hw);
+    const Half::Alloc a = s.allocation(st.hw);
+    const BV base = a.base;
+    const u64 size = a.size, align = a.align;
     const std::string name = s.g.hw.at(static_cast<size_t>(st.hw)).name;
     const BV e = st.entry;
     items.push_back({fmt::format("bounds/{}/hw-{}", s.h.name, name), name, lnot(inside(e, base, size, align)),

@@ -195,7 +195,6 @@ json sarif(const MatrixResult& r) {
       results.push_back(res);
     }
   json run = {{"tool", {{"driver", {{"name", "ptfold"},
-                                     {"informationUri", "https://example.invalid/ptfold"},
                                      {"semanticVersion", "0.1.0"},
                                      {"rules", rules}}}}},
               {"invocations", json::array({{{"executionSuccessful", true}, {"exitCode", r.exit_code()}}})},
