@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 
+#include "fuzz/boot_ops.h"
 #include "harness/compare.h"
 #include "reference/dispatch.h"
 #include "targets/mm/debug_vm_pgtable.h"
@@ -451,6 +452,13 @@ class Runner {
         if (op.mm < kUserMms && mms_[op.mm].live) {
           record(op);
           exit_mmap(op.mm);
+        }
+        break;
+      default:
+        // Boot ops (fuzz/boot_ops.h): run where the model offers the helper.
+        if (const tgt::VariantInfo* v = tgt::find_variant(s_.variant); v && boot_op_applies(op, *v, g_)) {
+          record(op);
+          out_.checks += run_boot_op(op, *v, g_, s_.phys_offset);
         }
         break;
     }

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <map>
 
+#include "fuzz/boot_ops.h"
 #include "fuzz/reader.h"
 #include "fuzz/runner.h"
 #include "targets/variants.h"
@@ -151,6 +152,11 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
   while (!r.empty() && s.ops.size() < kMaxOps) {
     const uint8_t b = r.u8();
     Op op;
+    if (boot_opcode(b, &op.kind)) {
+      decode_boot_op(r, *p.variant, g, &op);
+      s.ops.push_back(op);
+      continue;
+    }
     op.kind = kOpTable[b & 15];
     op.mm = slot_of(b);
     switch (op.kind) {
@@ -176,6 +182,7 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
         break;
       case OpKind::kMmNew:
       case OpKind::kMmFree:
+      default:
         break;
     }
     normalise(op, g, pa_bits);
@@ -202,6 +209,10 @@ std::vector<uint8_t> encode_ops(const Scenario& s, const std::vector<harness::Pa
   out.push_back(static_cast<uint8_t>((off - offs.begin()) | ((s.slab_slot & 7) << 2) |
                                      (s.page_type == PageTypeEncoding::kLegacy ? 0x20 : 0)));
   for (const Op& op : s.ops) {
+    if (is_boot_op(op.kind)) {
+      encode_boot_op(out, op, *pairs[idx].variant, g);
+      continue;
+    }
     out.push_back(static_cast<uint8_t>(opcode_for(op.kind) | slot_bits(op.mm)));
     switch (op.kind) {
       case OpKind::kMap: {
@@ -226,6 +237,7 @@ std::vector<uint8_t> encode_ops(const Scenario& s, const std::vector<harness::Pa
         break;
       case OpKind::kMmNew:
       case OpKind::kMmFree:
+      default:
         break;
     }
   }
@@ -258,6 +270,7 @@ std::string op_text(const Op& op) {
     case OpKind::kDebugVm: return fmt::format("debug-vm va={:#x}", op.va);
     case OpKind::kMmNew: return fmt::format("mm-new {}", mm_name(op.mm));
     case OpKind::kMmFree: return fmt::format("mm-free {}", mm_name(op.mm));
+    default: return boot_op_text(op);
   }
   return "?";
 }
@@ -322,6 +335,7 @@ Scenario parse_text(std::string_view text) {
   int line_no = 0;
   bool have_variant = false, have_geometry = false;
   const ref::Geometry* g = nullptr;
+  const tgt::VariantInfo* vinfo = nullptr;
   unsigned pa_bits = 48;
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -356,6 +370,7 @@ Scenario parse_text(std::string_view text) {
           throw ScenarioError(fmt::format("line {}: variant {} runs on {} geometries, not {}", line_no,
                                           s.variant, v->family, s.geometry));
         pa_bits = pa_bits_for(*v, *g);
+        vinfo = v;
       }
       continue;
     }
@@ -377,6 +392,11 @@ Scenario parse_text(std::string_view text) {
     if (s.ops.size() >= kMaxOps)
       throw ScenarioError(fmt::format("line {}: more than {} ops", line_no, kMaxOps));
     Op op;
+    if (parse_boot_op(cmd, need, &op)) {
+      normalise_boot_op(&op, *vinfo, *g);
+      s.ops.push_back(op);
+      continue;
+    }
     if (cmd == "map") op.kind = OpKind::kMap;
     else if (cmd == "unmap") op.kind = OpKind::kUnmap;
     else if (cmd == "munmap") op.kind = OpKind::kMunmap;

@@ -13,6 +13,8 @@
 //   gup mm0 va=0x...                    fast GUP's lockless walk
 //   debug-vm va=0x...                   the debug_vm_pgtable sequence
 //   mm-new mm1 / mm-free mm1
+//   kasan-early-p4d / startup-identity / mode-probe / gstage-block
+//                                       boot ops, see fuzz/boot_ops.h
 // mm0..mm3 are user address spaces, `kernel` is init_mm; mm0 and kernel
 // exist when a scenario starts. Every live mm is torn down at the end.
 #pragma once
@@ -35,7 +37,11 @@ inline constexpr int kKernelMm = 4;   // slot of init_mm
 inline constexpr int kDebugMm = 5;    // the debug_vm_pgtable sequence's own mm
 inline constexpr size_t kMaxOps = 48;
 
-enum class OpKind : uint8_t { kMap, kUnmap, kMunmap, kGup, kDebugVm, kMmNew, kMmFree };
+enum class OpKind : uint8_t {
+  kMap, kUnmap, kMunmap, kGup, kDebugVm, kMmNew, kMmFree,
+  // Boot ops (fuzz/boot_ops.h): helpers beside the walk, where offered.
+  kEarlyP4d, kStartupIdentity, kModeProbe, kGstageBlock,
+};
 
 struct Op {
   OpKind kind = OpKind::kMap;

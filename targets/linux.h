@@ -33,6 +33,7 @@
 #include <string>
 
 #include "base/word.h"
+#include "targets/boot.h"
 #include "targets/config.h"
 
 namespace ptfold::tgt {
@@ -178,6 +179,10 @@ class LinuxPageTable {
   // hardware is given for addr's half is a shadow copy of the Linux table
   // (x86 PTI: user-mode CR3 reads kernel_to_user_pgdp(pgdp)).
   virtual W hw_entry_ptr(Level /*l*/, const W& ptr, const W& /*addr*/) const { return ptr; }
+
+  // --- Helpers beside the walk -------------------------------------------------
+  // The boot-time and KVM helpers this model has (targets/boot.h), or nullptr.
+  virtual BootHelpers* boot_helpers() { return nullptr; }
 
   // --- Allocation (concrete only) --------------------------------------------
   virtual u64 pgd_alloc(Mm<W>& mm) = 0;

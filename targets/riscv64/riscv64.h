@@ -6,6 +6,7 @@
 // Written from the kernel's behaviour with its names kept; not kernel code.
 #pragma once
 
+#include <memory>
 #include <type_traits>
 
 #include "base/word.h"
@@ -351,6 +352,10 @@ class Riscv64 : public LinuxPageTable<W, Env> {
   // d5fdade9331f: wipe early_pg_dir before probing the next mode.
   virtual void set_satp_mode_before_retry(u64 early_pg_dir) { memset_page(early_pg_dir); }
 
+  // The boot and KVM helpers above behind the arch-neutral interface
+  // (concrete only).
+  BootHelpers* boot_helpers() override;
+
  protected:
   // create_{pgd,p4d,pud,pmd}_mapping() with sz equal to the level's size:
   // one entry, written only if the slot is empty.
@@ -365,6 +370,46 @@ class Riscv64 : public LinuxPageTable<W, Env> {
   bool pgtable_l4_enabled_;
   bool pgtable_l5_enabled_;
   u64 satp_mode = SATP_MODE_57;
+
+ private:
+  std::unique_ptr<BootHelpers> boot_;
 };
+
+// set_satp_mode()'s probe and the KVM G-stage block-size check as
+// BootHelpers; calls go through the model's virtuals, so a variant's
+// override is what runs.
+template <class Env>
+class RiscvBootHelpers final : public BootHelpers {
+ public:
+  using Rv = Riscv64<u64, Env>;
+  explicit RiscvBootHelpers(Rv& r) : r_(r) {}
+  unsigned offers() const override { return kSatpProbe | kGstageBlockSize; }
+  // The G-stage check is the size test inside kvm_riscv_gstage_map().
+  const char* helper_name(Offer o) const override {
+    return o == kSatpProbe ? "set_satp_mode" : "kvm_riscv_gstage_map";
+  }
+  // set_satp_mode_pmd = set_satp_mode & PMD_MASK, a physical address (the
+  // MMU is off). Below 2^47 the identity map is a user-half VA in Sv48 and
+  // Sv57, the two modes probed.
+  u64 probe_align() const override { return Rv::PMD_SIZE; }
+  unsigned probe_max_phys_bits() const override { return 47; }
+  void probe_modes(const u64* t, u64 probe_pa) override {
+    r_.set_satp_mode(typename Rv::EarlyTables{t[0], t[1], t[2], t[3]}, probe_pa & ~(Rv::PMD_SIZE - 1));
+  }
+  bool gstage_block_size(u64 vma_pagesize) const override { return r_.gstage_block_size(vma_pagesize); }
+
+ private:
+  Rv& r_;
+};
+
+template <class W, class Env>
+BootHelpers* Riscv64<W, Env>::boot_helpers() {
+  if constexpr (std::is_same_v<W, u64>) {
+    if (!boot_) boot_ = std::make_unique<RiscvBootHelpers<Env>>(*this);
+    return boot_.get();
+  } else {
+    return nullptr;
+  }
+}
 
 }  // namespace ptfold::tgt::riscv64

@@ -6,6 +6,7 @@
 // Written from the kernel's behaviour with its names kept; not kernel code.
 #pragma once
 
+#include <memory>
 #include <type_traits>
 
 #include "base/word.h"
@@ -381,7 +382,11 @@ class X86_64 : public LinuxPageTable<W, Env> {
   // Kernel VAs here are the env's linear map (identity in the tests).
   void __startup_64_identity(u64 physaddr, u64 size, u64 pgd, u64 pgts) {
     const u64 P = this->PAGE_SIZE();
-    const u64 pud = pgts, pmd = pgts + P, p4d = pgts + 2 * P;
+    __startup_64_identity(physaddr, size, pgd, pgts, pgts + P, pgts + 2 * P);
+  }
+  // The same with each early table page given on its own (the fuzzers pass
+  // separate exact-size objects, so an index past a table is a wild access).
+  void __startup_64_identity(u64 physaddr, u64 size, u64 pgd, u64 pud, u64 pmd, u64 p4d) {
     const u64 pgtable_flags = _KERNPG_TABLE;
     auto put = [&](u64 table, u64 slot, Level l, u64 v) { env_.write(W(table + 8 * slot), l, W(v)); };
     static_assert(std::is_same_v<W, u64>, "boot-time table setup runs concretely");
@@ -410,11 +415,68 @@ class X86_64 : public LinuxPageTable<W, Env> {
   virtual u64 startup_pud_slot(u64 physaddr, u64 k) const { return ((physaddr >> 30) + k) % 512; }
   virtual u64 startup_pmd_slot(u64 physaddr, u64 i) const { return (i + (physaddr >> 21)) % 512; }
 
+  // Limits of the early code, for callers that choose inputs: PAGE_OFFSET
+  // when kasan_early_init() runs (__PAGE_OFFSET_BASE_L5/L4; KASLR moves it
+  // later), MAX_PHYSMEM_BITS, and KERNEL_IMAGE_SIZE (with KASLR).
+  u64 early_page_offset_base() const {
+    return pgtable_l5_enabled() ? 0xff11000000000000 : 0xffff888000000000;
+  }
+  unsigned MAX_PHYSMEM_BITS() const { return pgtable_l5_enabled() ? 52 : 46; }
+  static constexpr u64 KERNEL_IMAGE_SIZE = u64{1} << 30;
+
+  // The boot helpers above behind the arch-neutral interface (concrete only).
+  BootHelpers* boot_helpers() override;
+
  protected:
   // arch/x86/kernel/head64.c / boot/compressed/pgtable_64.c.
   bool __pgtable_l5_enabled = false;
   unsigned pgdir_shift = 39;
   u64 ptrs_per_p4d = 1;
+
+ private:
+  std::unique_ptr<BootHelpers> boot_;
 };
+
+// KASAN's early_p4d_offset() and __startup_64()'s identity map as
+// BootHelpers; calls go through the model's virtuals, so a variant's
+// override is what runs.
+template <class Env>
+class X86BootHelpers final : public BootHelpers {
+ public:
+  using X86 = X86_64<u64, Env>;
+  explicit X86BootHelpers(X86& x) : x_(x) {}
+  unsigned offers() const override { return kEarlyP4dOffset | kStartupIdentity; }
+  const char* helper_name(Offer o) const override {
+    return o == kEarlyP4dOffset ? "early_p4d_offset" : "__startup_64";
+  }
+  u64 early_page_offset() const override { return x_.early_page_offset_base(); }
+  u64 early_table_va_offset(u64 phys_base) const override { return X86::__START_KERNEL_map - phys_base; }
+  u64 early_p4d_offset(u64 pgdp, u64 addr, u64 page_offset_base, u64 phys_base) override {
+    return x_.early_p4d_offset(pgdp, addr, typename X86::EarlyLayout{page_offset_base, phys_base});
+  }
+  unsigned startup_max_phys_bits() const override { return x_.MAX_PHYSMEM_BITS(); }
+  u64 startup_image_align() const override { return u64{1} << 21; }  // PMD_SIZE
+  u64 startup_max_image_size() const override { return X86::KERNEL_IMAGE_SIZE; }
+  // early_dynamic_pgts in the order __startup_64() takes them: pud, pmd, p4d.
+  int startup_tables() const override { return x_.pgtable_l5_enabled() ? 3 : 2; }
+  void startup_identity(u64 physaddr, u64 size, u64 pgd, const u64* t) override {
+    x_.__startup_64_identity(physaddr, size, pgd, t[0], t[1], startup_tables() > 2 ? t[2] : 0);
+  }
+  // The early CR3 is early_top_pgt itself (no PTI, PCID or SME bits yet).
+  u64 early_root(u64 pgd_pa) const override { return pgd_pa; }
+
+ private:
+  X86& x_;
+};
+
+template <class W, class Env>
+BootHelpers* X86_64<W, Env>::boot_helpers() {
+  if constexpr (std::is_same_v<W, u64>) {
+    if (!boot_) boot_ = std::make_unique<X86BootHelpers<Env>>(*this);
+    return boot_.get();
+  } else {
+    return nullptr;
+  }
+}
 
 }  // namespace ptfold::tgt::x86_64
