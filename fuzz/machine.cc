@@ -42,6 +42,7 @@ Machine::Machine(unsigned page_shift)
   free_.reserve(kArenaPages);
   quarantine_.reserve(kArenaPages);
   gather_.reserve(kArenaPages);
+  gather_copy_.resize(kArenaPages);
 }
 
 Machine::~Machine() {
@@ -327,13 +328,14 @@ void Machine::free_pages(u64 va, unsigned order, const char* helper) {
 }
 
 void Machine::pagetable_ctor(u64 va, Level lvl) {
-  const std::string helper = fmt::format("pagetable_{}_ctor", tgt::level_name(lvl));
+  // The helper's name is formatted only on the error paths.
+  auto helper = [lvl] { return fmt::format("pagetable_{}_ctor", tgt::level_name(lvl)); };
   size_t i = 0;
   Page* p = page_of(va, &i);
   if (!p || p->state != State::kAllocated || (va & (page_size_ - 1)) || p->slab || p->tail)
-    raise("bug-on", helper, fmt::format("expected: a freshly allocated page\nactual:   {:#x}", va));
+    raise("bug-on", helper(), fmt::format("expected: a freshly allocated page\nactual:   {:#x}", va));
   if (p->page_type != 0xffffffffu)
-    raise("bug-on", helper,
+    raise("bug-on", helper(),
           fmt::format("VM_BUG_ON_FOLIO in __folio_set_pgtable: page {:#x} already has page_type {:#x}", va,
                       p->page_type));
   p->page_type = pgtable_type();
@@ -342,15 +344,15 @@ void Machine::pagetable_ctor(u64 va, Level lvl) {
 }
 
 void Machine::pagetable_dtor(u64 va, Level lvl) {
-  const std::string helper = fmt::format("pagetable_{}_dtor", tgt::level_name(lvl));
+  auto helper = [lvl] { return fmt::format("pagetable_{}_dtor", tgt::level_name(lvl)); };
   size_t i = 0;
   Page* p = page_of(va, &i);
   if (!p || p->state != State::kAllocated || (va & (page_size_ - 1)) || p->slab)
-    raise(p && p->state != State::kNever && !p->slab ? "use-after-free" : "bug-on", helper,
+    raise(p && p->state != State::kNever && !p->slab ? "use-after-free" : "bug-on", helper(),
           fmt::format("expected: a live page-table page\nactual:   {:#x}{}", va,
                       p && p->freed_by ? std::string(" freed by ") + p->freed_by : std::string()));
   if (p->page_type != pgtable_type())
-    raise("bug-on", helper,
+    raise("bug-on", helper(),
           fmt::format("VM_BUG_ON_FOLIO in __folio_clear_pgtable: page {:#x} is not PG_table "
                       "(destructor without constructor)", va));
   p->page_type = 0xffffffffu;
@@ -411,9 +413,14 @@ void Machine::tlb_remove_ptdesc(tgt::MmuGather&, u64 va, Level lvl) {
 }
 
 void Machine::tlb_finish_mmu(tgt::MmuGather&) {
-  std::vector<size_t> q;
-  q.swap(gather_);
-  for (size_t i : q) free_pages(page_va(i), pages_[i].order, pages_[i].freed_by);
+  // Emptied before the frees (a bad free throws), keeping its capacity.
+  const size_t n = gather_.size();
+  for (size_t k = 0; k < n; ++k) gather_copy_[k] = gather_[k];
+  gather_.clear();
+  for (size_t k = 0; k < n; ++k) {
+    const size_t i = gather_copy_[k];
+    free_pages(page_va(i), pages_[i].order, pages_[i].freed_by);
+  }
 }
 
 void Machine::stack_copy_push(u64 addr) {

@@ -145,6 +145,7 @@ class Machine {
   std::vector<size_t> free_;       // LIFO
   std::vector<size_t> quarantine_; // FIFO
   std::vector<size_t> gather_;
+  std::vector<size_t> gather_copy_;  // tlb_finish_mmu's snapshot (kArenaPages)
   u64 stack_copies_[8] = {};
   int nr_stack_copies_ = 0;
   u64 phys_offset_ = 0;

@@ -101,14 +101,12 @@ std::string offset_helper(Level l, bool lockless) {
 
 class Runner {
  public:
-  Runner(const Scenario& s, const tgt::VariantInfo& v, const ref::Geometry& g, Machine& m, RunResult& out)
-      : s_(s), g_(g), m_(m), out_(out) {
+  Runner(const Scenario& s, Table& t, const ref::Geometry& g, Machine& m, RunResult& out,
+         std::vector<Op>& executed)
+      : s_(s), g_(g), m_(m), out_(out), t_(&t), executed_(executed) {
     m_.reset(s.phys_offset, s.slab_slot, s.page_type);
     m_.set_geometry_name(g.name);
-    t_ = tgt::make_variant<u64>(v.name, harness::config_for(g), m_);
-    Scenario header = s;
-    header.ops.clear();
-    out_.trace = to_text(header);
+    executed_.clear();
   }
 
   void run() {
@@ -131,8 +129,9 @@ class Runner {
     throw f;
   }
 
+  // The trace is kept as ops and formatted only when it is asked for.
   void record(const Op& op) {
-    out_.trace += op_text(op) + "\n";
+    executed_.push_back(op);
     ++out_.ops_run;
   }
 
@@ -195,7 +194,7 @@ class Runner {
       lw.index[i] = t_->index(l, va);
       lw.ptr[i] = t_->offset(l, i == 0 ? st.mm.pgd : lw.ptr[i - 1], va);
     }
-    for (const auto& c : harness::compare_levels(g_, *t_, lw, hw))
+    for (const auto& c : harness::level_compares(g_, *t_, lw, hw))
       if (!c.equal)
         fail("walk-mismatch", offset_helper(static_cast<Level>(c.reader), false),
              fmt::format("va {:#x} ({}): at hardware level {} the {} entry\n"
@@ -468,24 +467,41 @@ class Runner {
   const ref::Geometry& g_;
   Machine& m_;
   RunResult& out_;
-  std::unique_ptr<Table> t_;
+  Table* t_;
+  std::vector<Op>& executed_;
   MmState mms_[kDebugMm + 1];
 };
 
+// The variant instantiated on a machine, one per (variant, geometry) for the
+// process: the models keep no per-input state (the machine is reset).
+Table& table_for(const tgt::VariantInfo& v, const ref::Geometry& g, Machine& m) {
+  static std::map<std::pair<const tgt::VariantInfo*, const ref::Geometry*>, std::unique_ptr<Table>> cache;
+  std::unique_ptr<Table>& t = cache[{&v, &g}];
+  if (!t) t = tgt::make_variant<u64>(v.name, harness::config_for(g), m);
+  return *t;
+}
+
 }  // namespace
 
-RunResult run_scenario(const Scenario& s) {
+RunResult run_scenario(const Scenario& s, TraceMode trace) {
   RunResult out;
   const tgt::VariantInfo* v = tgt::find_variant(s.variant);
   const ref::Geometry* g = ref::find(s.geometry);
   if (!v || !g) throw ScenarioError("unknown variant or geometry: " + s.variant + " / " + s.geometry);
   Machine& m = machine_for(g->page_shift);
+  static std::vector<Op> executed;  // reused: no allocation per input
+  executed.reserve(kMaxOps);
   try {
-    Runner r(s, *v, *g, m, out);
+    Runner r(s, table_for(*v, *g, m), *g, m, out, executed);
     r.run();
   } catch (Finding& f) {
     if (f.geometry.empty()) f.geometry = g->name;
     out.finding = std::move(f);
+  }
+  if (trace == TraceMode::kAlways || out.finding) {
+    Scenario shown = s;
+    shown.ops = executed;
+    out.trace = to_text(shown);
   }
   return out;
 }

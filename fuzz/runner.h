@@ -30,13 +30,17 @@ std::vector<harness::Pair> pairs_for(const std::string& variant_glob);
 
 struct RunResult {
   std::optional<Finding> finding;
-  std::string trace;      // scenario text of what ran (header + executed ops)
+  std::string trace;      // scenario text of what ran (header + executed ops); see TraceMode
   size_t ops_run = 0;     // ops executed (skipped ones are not counted)
   size_t checks = 0;      // oracle checks made
 };
 
+// Whether run_scenario formats the op trace always, or only with a finding
+// (the fuzz entry points: formatting it is most of an input's cost otherwise).
+enum class TraceMode { kAlways, kOnFinding };
+
 // Runs a scenario from a clean machine; findings are returned, not thrown.
-RunResult run_scenario(const Scenario& s);
+RunResult run_scenario(const Scenario& s, TraceMode trace = TraceMode::kAlways);
 
 // The report: first line, detail, "op trace:" and the scenario text.
 std::string format_report(const Finding& f, const std::string& trace);

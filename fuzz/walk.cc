@@ -6,7 +6,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <memory>
 
 #include "fuzz/reader.h"
@@ -159,6 +158,8 @@ using Table = tgt::LinuxPageTable<u64, WalkEnv>;
 // One instantiated variant per (pair) and its PA facts, built on first use.
 struct PairCache {
   std::unique_ptr<Table> t;
+  const tgt::VariantInfo* variant = nullptr;
+  const ref::Geometry* geometry = nullptr;
   unsigned pa_bits = 48;
   std::vector<u64> offsets;
 };
@@ -176,16 +177,25 @@ std::string case_text(const WalkCase& c) {
 bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness::Pair>& pairs,
                     std::optional<Finding>* finding, std::string* trace) {
   if (size < 2 || pairs.empty()) return false;
-  // Keyed by the catalogue and registry entries, which live for the process.
-  static std::map<std::pair<const tgt::VariantInfo*, const ref::Geometry*>, PairCache> cache;
+  // One entry per pair of `pairs` (the process-wide selection: its address
+  // and size identify it), rebuilt when a caller passes another selection.
+  static const std::vector<harness::Pair>* cached_for = nullptr;
+  static std::vector<PairCache> cache;
+  if (cached_for != &pairs || cache.size() != pairs.size()) {
+    cache.clear();
+    cache.resize(pairs.size());
+    cached_for = &pairs;
+  }
   Reader r(data, size);
   const size_t pi = r.u8() % pairs.size();
   const harness::Pair& p = pairs[pi];
   const ref::Geometry& g = *p.geometry;
   WalkEnv& env = env_for(g.page_shift);
-  PairCache& pc = cache[{p.variant, p.geometry}];
-  if (!pc.t) {
+  PairCache& pc = cache[pi];
+  if (!pc.t || pc.variant != p.variant || pc.geometry != p.geometry) {
     pc.t = tgt::make_variant<u64>(p.variant->name, harness::config_for(g), env);
+    pc.variant = p.variant;
+    pc.geometry = p.geometry;
     pc.pa_bits = std::min(pc.t->phys_mask_shift(), g.hwc.oa_bits);
     pc.offsets = phys_offsets_for(pc.pa_bits);
   }
@@ -236,7 +246,7 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
       f.geometry = g.name;
       throw f;
     };
-    for (const auto& lc : harness::compare_levels(g, t, lw, hw))
+    for (const auto& lc : harness::level_compares(g, t, lw, hw))
       if (!lc.equal) {
         const auto l = static_cast<Level>(lc.reader);
         const std::string helper = l == Level::kPgd   ? "pgd_offset"

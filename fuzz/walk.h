@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fuzz/finding.h"
@@ -17,7 +18,7 @@
 namespace ptfold::fuzz {
 
 struct WalkCase {
-  std::string variant, geometry;
+  std::string_view variant, geometry;  // registry / catalogue names (live for the process)
   int half = 0;
   u64 va = 0, pa = 0, round_trip_pa = 0;
   u64 phys_offset = 0;

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <array>
+#include <vector>
 
+#include "base/static_vec.h"
 #include "base/word.h"
 #include "reference/dispatch.h"
 #include "reference/geometry.h"
@@ -46,12 +48,14 @@ struct LevelCompare {
   Bool<W> equal{};
 };
 
+// The comparison for every step of the hardware walk, stored inline (no
+// allocation: the fuzzers run it after every op).
 template <class W, class Env>
-std::vector<LevelCompare<W>> compare_levels(const ref::Geometry& g,
-                                            tgt::LinuxPageTable<W, Env>& t,
-                                            const LinuxWalk<W>& lw,
-                                            const ref::WalkResult<W>& hw) {
-  std::vector<LevelCompare<W>> out;
+StaticVec<LevelCompare<W>, ref::kMaxWalkSteps> level_compares(const ref::Geometry& g,
+                                                              tgt::LinuxPageTable<W, Env>& t,
+                                                              const LinuxWalk<W>& lw,
+                                                              const ref::WalkResult<W>& hw) {
+  StaticVec<LevelCompare<W>, ref::kMaxWalkSteps> out;
   for (const ref::WalkStep<W>& st : hw.steps) {
     LevelCompare<W> c;
     c.hw = st.hw;
@@ -63,6 +67,16 @@ std::vector<LevelCompare<W>> compare_levels(const ref::Geometry& g,
     out.push_back(c);
   }
   return out;
+}
+
+// level_compares as a std::vector.
+template <class W, class Env>
+std::vector<LevelCompare<W>> compare_levels(const ref::Geometry& g,
+                                            tgt::LinuxPageTable<W, Env>& t,
+                                            const LinuxWalk<W>& lw,
+                                            const ref::WalkResult<W>& hw) {
+  const auto fixed = level_compares(g, t, lw, hw);
+  return std::vector<LevelCompare<W>>(fixed.begin(), fixed.end());
 }
 
 }  // namespace ptfold::harness

@@ -3,8 +3,7 @@
 // word type (base/word.h) so the solver runs the same code symbolically.
 #pragma once
 
-#include <vector>
-
+#include "base/static_vec.h"
 #include "base/word.h"
 #include "reference/geometry.h"
 
@@ -31,10 +30,14 @@ struct WalkStep {
   W desc{0};      // the descriptor
 };
 
+// Most hardware levels any walk reads (arm64 LPA2 4K: levels -1..3; x86 LA57
+// and RISC-V Sv57: five), the capacity of WalkResult::steps.
+inline constexpr int kMaxWalkSteps = 5;
+
 template <class W>
 struct WalkResult {
   Bool<W> in_range{};          // the range / canonical check passed
-  std::vector<WalkStep<W>> steps;
+  StaticVec<WalkStep<W>, kMaxWalkSteps> steps;  // inline: no allocation per walk
   // Concrete walks only (W = u64): how the walk ended.
   Fault fault = Fault::kNone;
   int fault_hw = -1;           // hw index of the fault (-1: before any read)

@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else if (!decode_ops(data, size, pairs, &s)) {
     return 0;
   }
-  RunResult r = run_scenario(s);
+  RunResult r = run_scenario(s, TraceMode::kOnFinding);
   if (r.finding) report_and_abort(*r.finding, r.trace);
   return 0;
 }
