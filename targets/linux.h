@@ -208,6 +208,38 @@ class LinuxPageTable {
   void free(Mm<W>& mm, Level l, u64 table);
   void free_tlb(MmuGather& tlb, Mm<W>& mm, Level l, u64 table, u64 addr);
 
+  // --- include/asm-generic/pgalloc.h: the generic allocators every arch uses -
+  // (concrete only). Arch models call these, as the kernel's arch headers
+  // call the generic helpers, so a bug variant overrides the arch hook alone.
+  // __pud_alloc_one() / pmd_alloc_one(): pagetable_alloc() + pagetable_*_ctor().
+  u64 __pxd_alloc_one(Level l) {
+    const u64 p = env_.get_free_page(l);
+    env_.pagetable_ctor(p, l);
+    return p;
+  }
+  // __pud_free() / pmd_free(): BUG on a misaligned table, pagetable_*_dtor(),
+  // pagetable_free(). `helper` names the kernel function in reports.
+  void __pxd_free(Level l, u64 table, const char* helper) {
+    env_.bug_on(Bool<W>((table & (PAGE_SIZE() - 1)) != 0), helper, "table not page aligned");
+    env_.pagetable_dtor(table, l);
+    env_.free_page(table, helper);
+  }
+  // pte_alloc_one() has the constructor; pte_alloc_one_kernel() (init_mm) none.
+  u64 __pte_alloc_one(const Mm<W>& mm) {
+    const u64 p = env_.get_free_page(Level::kPte);
+    if (!mm.init_mm) env_.pagetable_ctor(p, Level::kPte);
+    return p;
+  }
+  void __pte_free(const Mm<W>& mm, u64 pte) {
+    if (!mm.init_mm) env_.pagetable_dtor(pte, Level::kPte);
+    env_.free_page(pte, mm.init_mm ? "pte_free_kernel" : "pte_free");
+  }
+  // The __pXd_free_tlb() pattern: pagetable_*_dtor() + tlb_remove_ptdesc().
+  void __pxd_free_tlb(MmuGather& tlb, Level l, u64 table) {
+    env_.pagetable_dtor(table, l);
+    env_.tlb_remove_ptdesc(tlb, table, l);
+  }
+
  protected:
   const Config cfg_;
   Env& env_;

@@ -298,43 +298,26 @@ class Arm64 : public LinuxPageTable<W, Env> {
   // Generic __pud_alloc_one(): pagetable_alloc() + pagetable_pud_ctor().
   u64 pud_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
     if (cfg_.PGTABLE_LEVELS < 4) return 0;  // pgtable-nopud.h
-    const u64 p = env_.get_free_page(Level::kPud);
-    env_.pagetable_ctor(p, Level::kPud);
-    return p;
+    return this->__pxd_alloc_one(Level::kPud);
   }
   // 6.12 (fix 3137db4c66bf): return when folded, else the generic __pud_free().
   void pud_free(Mm<W>& mm, u64 pud) override {
     if (cfg_.PGTABLE_LEVELS < 4 || !pgtable_l4_enabled()) return;
     __pud_free(mm, pud);
   }
-  void __pud_free(Mm<W>& /*mm*/, u64 pud) {
-    env_.bug_on(B((pud & (this->PAGE_SIZE() - 1)) != 0), "__pud_free", "pud not page aligned");
-    env_.pagetable_dtor(pud, Level::kPud);
-    env_.free_page(pud, "pud_free");
-  }
+  void __pud_free(Mm<W>& /*mm*/, u64 pud) { this->__pxd_free(Level::kPud, pud, "pud_free"); }
   u64 pmd_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
     if (cfg_.PGTABLE_LEVELS < 3) return 0;  // pgtable-nopmd.h
-    const u64 p = env_.get_free_page(Level::kPmd);
-    env_.pagetable_ctor(p, Level::kPmd);
-    return p;
+    return this->__pxd_alloc_one(Level::kPmd);
   }
   // Generic pmd_free(); the RFC's arm64 pmd_free() returns when folded.
   void pmd_free(Mm<W>& /*mm*/, u64 pmd) override {
     if (cfg_.PGTABLE_LEVELS < 3 || !pgtable_l3_enabled()) return;
-    env_.bug_on(B((pmd & (this->PAGE_SIZE() - 1)) != 0), "pmd_free", "pmd not page aligned");
-    env_.pagetable_dtor(pmd, Level::kPmd);
-    env_.free_page(pmd, "pmd_free");
+    this->__pxd_free(Level::kPmd, pmd, "pmd_free");
   }
   // pte_alloc_one_kernel() has no constructor; pte_alloc_one() (user) has.
-  u64 pte_alloc_one(Mm<W>& mm) override {
-    const u64 p = env_.get_free_page(Level::kPte);
-    if (!mm.init_mm) env_.pagetable_ctor(p, Level::kPte);
-    return p;
-  }
-  void pte_free(Mm<W>& mm, u64 pte) override {
-    if (!mm.init_mm) env_.pagetable_dtor(pte, Level::kPte);
-    env_.free_page(pte, mm.init_mm ? "pte_free_kernel" : "pte_free");
-  }
+  u64 pte_alloc_one(Mm<W>& mm) override { return this->__pte_alloc_one(mm); }
+  void pte_free(Mm<W>& mm, u64 pte) override { this->__pte_free(mm, pte); }
   // 6.12: #define __p4d_free_tlb(tlb, p4d, addr) p4d_free((tlb)->mm, p4d) -
   // freed at once, not through the gather (bug-zoo ZOO-15).
   void __p4d_free_tlb(MmuGather& /*tlb*/, Mm<W>& mm, u64 p4d, u64 /*addr*/) override {
@@ -343,17 +326,14 @@ class Arm64 : public LinuxPageTable<W, Env> {
   }
   void __pud_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pud, u64 /*addr*/) override {
     if (cfg_.PGTABLE_LEVELS < 4 || !pgtable_l4_enabled()) return;
-    env_.pagetable_dtor(pud, Level::kPud);
-    env_.tlb_remove_ptdesc(tlb, pud, Level::kPud);
+    this->__pxd_free_tlb(tlb, Level::kPud, pud);
   }
   void __pmd_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pmd, u64 /*addr*/) override {
     if (cfg_.PGTABLE_LEVELS < 3 || !pgtable_l3_enabled()) return;
-    env_.pagetable_dtor(pmd, Level::kPmd);
-    env_.tlb_remove_ptdesc(tlb, pmd, Level::kPmd);
+    this->__pxd_free_tlb(tlb, Level::kPmd, pmd);
   }
   void __pte_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pte, u64 /*addr*/) override {
-    env_.pagetable_dtor(pte, Level::kPte);
-    env_.tlb_remove_ptdesc(tlb, pte, Level::kPte);
+    this->__pxd_free_tlb(tlb, Level::kPte, pte);
   }
 
  protected:

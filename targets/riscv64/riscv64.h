@@ -235,36 +235,25 @@ class Riscv64 : public LinuxPageTable<W, Env> {
   }
   u64 pud_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
     if (!pgtable_l4_enabled_) return 0;
-    const u64 p = env_.get_free_page(Level::kPud);  // __pud_alloc_one()
-    env_.pagetable_ctor(p, Level::kPud);
-    return p;
+    return this->__pxd_alloc_one(Level::kPud);
   }
   void pud_free(Mm<W>& mm, u64 pud) override {
     if (pgtable_l4_enabled_) __pud_free(mm, pud);
   }
   void __pud_free(Mm<W>& /*mm*/, u64 pud) {
-    env_.bug_on(B((pud & (this->PAGE_SIZE() - 1)) != 0), "__pud_free", "pud not page aligned");
-    env_.pagetable_dtor(pud, Level::kPud);
-    env_.free_page(pud, "pud_free");
+    this->__pxd_free(Level::kPud, pud, "pud_free");
   }
   u64 pmd_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
-    const u64 p = env_.get_free_page(Level::kPmd);
-    env_.pagetable_ctor(p, Level::kPmd);
-    return p;
+    return this->__pxd_alloc_one(Level::kPmd);
   }
   void pmd_free(Mm<W>& /*mm*/, u64 pmd) override {
-    env_.bug_on(B((pmd & (this->PAGE_SIZE() - 1)) != 0), "pmd_free", "pmd not page aligned");
-    env_.pagetable_dtor(pmd, Level::kPmd);
-    env_.free_page(pmd, "pmd_free");
+    this->__pxd_free(Level::kPmd, pmd, "pmd_free");
   }
   u64 pte_alloc_one(Mm<W>& mm) override {
-    const u64 p = env_.get_free_page(Level::kPte);
-    if (!mm.init_mm) env_.pagetable_ctor(p, Level::kPte);
-    return p;
+    return this->__pte_alloc_one(mm);
   }
   void pte_free(Mm<W>& mm, u64 pte) override {
-    if (!mm.init_mm) env_.pagetable_dtor(pte, Level::kPte);
-    env_.free_page(pte, mm.init_mm ? "pte_free_kernel" : "pte_free");
+    this->__pte_free(mm, pte);
   }
   // riscv_tlb_remove_ptdesc(); p4d has no destructor in 6.12.
   void __p4d_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 p4d, u64 /*addr*/) override {
@@ -272,16 +261,13 @@ class Riscv64 : public LinuxPageTable<W, Env> {
   }
   void __pud_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pud, u64 /*addr*/) override {
     if (!pgtable_l4_enabled_) return;
-    env_.pagetable_dtor(pud, Level::kPud);
-    env_.tlb_remove_ptdesc(tlb, pud, Level::kPud);
+    this->__pxd_free_tlb(tlb, Level::kPud, pud);
   }
   void __pmd_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pmd, u64 /*addr*/) override {
-    env_.pagetable_dtor(pmd, Level::kPmd);
-    env_.tlb_remove_ptdesc(tlb, pmd, Level::kPmd);
+    this->__pxd_free_tlb(tlb, Level::kPmd, pmd);
   }
   void __pte_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pte, u64 /*addr*/) override {
-    env_.pagetable_dtor(pte, Level::kPte);
-    env_.tlb_remove_ptdesc(tlb, pte, Level::kPte);
+    this->__pxd_free_tlb(tlb, Level::kPte, pte);
   }
 
   // --- KVM G-stage (arch/riscv/kvm/mmu.c, kvm_riscv_gstage_map()) ------------

@@ -301,34 +301,23 @@ class X86_64 : public LinuxPageTable<W, Env> {
   }
   // Generic __pud_alloc_one() / __pud_free() (x86 defines neither hook).
   u64 pud_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
-    const u64 p = env_.get_free_page(Level::kPud);
-    env_.pagetable_ctor(p, Level::kPud);
-    return p;
+    return this->__pxd_alloc_one(Level::kPud);
   }
   void pud_free(Mm<W>& /*mm*/, u64 pud) override {
-    env_.bug_on(B((pud & (this->PAGE_SIZE() - 1)) != 0), "__pud_free", "pud not page aligned");
-    env_.pagetable_dtor(pud, Level::kPud);
-    env_.free_page(pud, "pud_free");
+    this->__pxd_free(Level::kPud, pud, "pud_free");
   }
   u64 pmd_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
-    const u64 p = env_.get_free_page(Level::kPmd);
-    env_.pagetable_ctor(p, Level::kPmd);
-    return p;
+    return this->__pxd_alloc_one(Level::kPmd);
   }
   void pmd_free(Mm<W>& /*mm*/, u64 pmd) override {
-    env_.bug_on(B((pmd & (this->PAGE_SIZE() - 1)) != 0), "pmd_free", "pmd not page aligned");
-    env_.pagetable_dtor(pmd, Level::kPmd);
-    env_.free_page(pmd, "pmd_free");
+    this->__pxd_free(Level::kPmd, pmd, "pmd_free");
   }
   // pte_alloc_one() has the constructor; pte_alloc_one_kernel() has none.
   u64 pte_alloc_one(Mm<W>& mm) override {
-    const u64 p = env_.get_free_page(Level::kPte);
-    if (!mm.init_mm) env_.pagetable_ctor(p, Level::kPte);
-    return p;
+    return this->__pte_alloc_one(mm);
   }
   void pte_free(Mm<W>& mm, u64 pte) override {
-    if (!mm.init_mm) env_.pagetable_dtor(pte, Level::kPte);
-    env_.free_page(pte, mm.init_mm ? "pte_free_kernel" : "pte_free");
+    this->__pte_free(mm, pte);
   }
   // __p4d_free_tlb(): ___p4d_free_tlb() only if l5 (paravirt_release_p4d +
   // paravirt_tlb_remove_table, no destructor); nothing with pgtable-nop4d.h.
@@ -339,16 +328,13 @@ class X86_64 : public LinuxPageTable<W, Env> {
   // ___pud_free_tlb / ___pmd_free_tlb / ___pte_free_tlb: destructor, then
   // paravirt_tlb_remove_table().
   void __pud_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pud, u64 /*addr*/) override {
-    env_.pagetable_dtor(pud, Level::kPud);
-    env_.tlb_remove_ptdesc(tlb, pud, Level::kPud);
+    this->__pxd_free_tlb(tlb, Level::kPud, pud);
   }
   void __pmd_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pmd, u64 /*addr*/) override {
-    env_.pagetable_dtor(pmd, Level::kPmd);
-    env_.tlb_remove_ptdesc(tlb, pmd, Level::kPmd);
+    this->__pxd_free_tlb(tlb, Level::kPmd, pmd);
   }
   void __pte_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pte, u64 /*addr*/) override {
-    env_.pagetable_dtor(pte, Level::kPte);
-    env_.tlb_remove_ptdesc(tlb, pte, Level::kPte);
+    this->__pxd_free_tlb(tlb, Level::kPte, pte);
   }
 
   // --- Early boot code (arch/x86/kernel/head64.c, arch/x86/mm/kasan_init_64.c)
