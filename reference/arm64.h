@@ -68,16 +68,6 @@ W next_table_address(const HwConfig& c, const W& d) {
   return output_address(c, d, c.granule_shift);
 }
 
-// §1.3 with TBI = 0 (Linux leaves TBI1 clear without KASAN_SW_TAGS; TBI0 only
-// affects tagged user pointers, which the harness never forms): VA[63:ia] all
-// zeros (TTBR0) or all ones (TTBR1). Bit ia-1 is not part of the check.
-template <class W>
-Bool<W> va_in_range(const Half& h, const W& va) {
-  W top = va >> h.ia;
-  u64 want = h.upper ? (~u64{0} >> h.ia) : 0;
-  return top == W(want);
-}
-
 // The walk from `ttbr` for an address already known to select `half`
 // (VA[55] == half.upper). Concrete words follow descriptors (faults, blocks,
 // pages); with opt.tables_only every level is read as a table pointer.
@@ -88,7 +78,7 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va,
   const Shape sh = shape(c.granule_shift, half.ia);
   constexpr bool kConcrete = std::is_same_v<W, u64>;
   WalkResult<W> r;
-  r.in_range = va_in_range(half, va);
+  r.in_range = in_half(half, va);  // §1.3 with TBI = 0 (Linux leaves TBI1 clear)
   if constexpr (kConcrete) {
     if (!r.in_range) {
       r.fault = Fault::kRange;

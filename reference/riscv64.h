@@ -56,12 +56,6 @@ W pte_address(const W& pte) {
   return ((pte >> 10) & W(genmask(43, 0))) << 12;
 }
 
-// §3.2 in a half's terms: ia = VA - 1, so VA[63:VA-1] all equal bit VA-1.
-template <class W>
-Bool<W> va_canonical(const Half& h, const W& va) {
-  return (va >> h.ia) == W(h.upper ? (~u64{0} >> h.ia) : 0);
-}
-
 // The walk from `satp` for an address in `half`. The walk shape comes from
 // the geometry's satp mode (the CPU state); a concrete walk also requires
 // satp.MODE to name that mode. Concrete words decode PTEs (§3.4); with
@@ -72,7 +66,7 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va, cons
   const HwConfig& c = geo.hwc;
   constexpr bool kConcrete = std::is_same_v<W, u64>;
   WalkResult<W> r;
-  r.in_range = va_canonical(half, va);
+  r.in_range = in_half(half, va);  // §3.2 sign-extension rule
   if constexpr (kConcrete) {
     if ((satp >> 60) != c.satp_mode) {
       // The kernel programmed a mode other than the one this CPU runs: with

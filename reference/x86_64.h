@@ -38,14 +38,6 @@ W next_table_address(const HwConfig& c, const W& e) {
   return e & W(genmask(c.oa_bits - 1, 12));
 }
 
-// §2.2 in a half's terms: the half [0, 2^ia) or [2^64 - 2^ia, 2^64) with
-// ia = VA - 1, so VA[63:VA-1] are all equal (bit VA-1 *is* checked, unlike
-// arm64: §7 item 1).
-template <class W>
-Bool<W> va_canonical(const Half& h, const W& va) {
-  return (va >> h.ia) == W(h.upper ? (~u64{0} >> h.ia) : 0);
-}
-
 // The walk from `cr3` for an address in `half`. Concrete words follow the
 // entries (not present, reserved bits, PS leaves); with opt.tables_only every
 // level is read as a table pointer (the solver's level-by-level comparison).
@@ -55,7 +47,7 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va, cons
   const HwConfig& c = geo.hwc;
   constexpr bool kConcrete = std::is_same_v<W, u64>;
   WalkResult<W> r;
-  r.in_range = va_canonical(half, va);
+  r.in_range = in_half(half, va);  // §2.2 canonical check
   if constexpr (kConcrete) {
     if (!r.in_range) {  // #GP(0) before any table is read
       r.fault = Fault::kRange;

@@ -77,13 +77,13 @@ TEST(Arm64Walk, worked_vectors_1_11) {
 TEST(Arm64Walk, range_check_ignores_bit_ia_minus_1) {
   Half lo;
   lo.ia = 48;
-  EXPECT_TRUE(va_in_range(lo, u64{0x0000800000000000}));   // §7 item 1
-  EXPECT_FALSE(va_in_range(lo, u64{0x0001000000000000}));
+  EXPECT_TRUE(in_half(lo, u64{0x0000800000000000}));   // §7 item 1
+  EXPECT_FALSE(in_half(lo, u64{0x0001000000000000}));
   Half hi;
   hi.ia = 48;
   hi.upper = true;
-  EXPECT_TRUE(va_in_range(hi, u64{0xffff000000000000}));
-  EXPECT_FALSE(va_in_range(hi, u64{0xfffe000000000000}));
+  EXPECT_TRUE(in_half(hi, u64{0xffff000000000000}));
+  EXPECT_FALSE(in_half(hi, u64{0xfffe000000000000}));
 }
 
 TEST(Arm64Descriptor, output_address_formats_1_8) {
