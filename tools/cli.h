@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/scenario.h"
 #include "reference/geometry.h"
 #include "targets/variants.h"
 
@@ -37,6 +38,10 @@ void add_prove_command(CLI::App& app, Action& action);
 void add_replay_command(CLI::App& app, Action& action);
 void add_decode_command(CLI::App& app, Action& action);
 
+// replay/decode (cmd_replay.cc): the FILE and --variant options, and the
+// scenario they name (bytes or text; UsageError when unreadable).
+void add_scenario_file_options(CLI::App& cmd, std::string& file, std::string& variant);
+
 // Geometries matching a name or glob; UsageError when none does.
 std::vector<const ref::Geometry*> select_geometries(const std::string& glob);
 // One geometry by exact name; UsageError (with close names) otherwise.
@@ -46,5 +51,6 @@ std::vector<const tgt::VariantInfo*> select_variants(const std::string& glob);
 // Parses a hexadecimal (0x...) or decimal 64-bit value, '_' and '\'' allowed
 // as digit separators; UsageError naming `what` otherwise.
 u64 parse_u64(const std::string& text, const std::string& what);
+fuzz::Scenario load_scenario(const std::string& path, const std::string& variant);
 
 }  // namespace ptfold::cli

@@ -7,16 +7,11 @@
 
 namespace ptfold::cli {
 
-// cmd_replay.cc
-fuzz::Scenario load_scenario(const std::string& path, const std::string& variant);
-
 void add_decode_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("decode", "Print a fuzz_ops input (e.g. a crash file) as scenario text");
   auto file = std::make_shared<std::string>();
   auto variant = std::make_shared<std::string>();
-  cmd->add_option("FILE", *file, "Crash input or scenario file")->required();
-  cmd->add_option("--variant", *variant,
-                  "Variant selection the bytes were fuzzed with (default: $PTFOLD_VARIANT, else upstream)");
+  add_scenario_file_options(*cmd, *file, *variant);
   cmd->callback([&action, file, variant] {
     action = [file, variant] {
       std::cout << fuzz::to_text(load_scenario(*file, *variant));

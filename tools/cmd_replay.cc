@@ -52,13 +52,17 @@ fuzz::Scenario load_scenario(const std::string& path, const std::string& variant
   return s;
 }
 
+void add_scenario_file_options(CLI::App& cmd, std::string& file, std::string& variant) {
+  cmd.add_option("FILE", file, "Crash input or scenario file")->required();
+  cmd.add_option("--variant", variant,
+                 "Variant selection the bytes were fuzzed with (default: $PTFOLD_VARIANT, else upstream)");
+}
+
 void add_replay_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("replay", "Replay a fuzz_ops input (bytes or scenario text): op trace and verdict");
   auto file = std::make_shared<std::string>();
   auto variant = std::make_shared<std::string>();
-  cmd->add_option("FILE", *file, "Crash input or scenario file")->required();
-  cmd->add_option("--variant", *variant,
-                  "Variant selection the bytes were fuzzed with (default: $PTFOLD_VARIANT, else upstream)");
+  add_scenario_file_options(*cmd, *file, *variant);
   cmd->callback([&action, file, variant] {
     action = [file, variant] {
       const fuzz::Scenario s = load_scenario(*file, *variant);
