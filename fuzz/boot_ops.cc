@@ -211,15 +211,7 @@ u64 decode_phys(Reader& r, const ref::Geometry& g) {
   for (size_t i = 0; i < g.hw.size() && i < 10; ++i) {
     const ref::HwLevel& l = g.hw[i];
     const u64 n = l.entries;
-    const unsigned sel = (x >> (3 * i)) & 7;
-    u64 idx;
-    switch (sel) {
-      case 4: idx = n - 1; break;
-      case 5: idx = n - 2; break;
-      case 6: idx = n / 2; break;
-      case 7: idx = (u64{m} * 2654435761u + i * 40503u) & (n - 1); break;
-      default: idx = sel; break;
-    }
+    const u64 idx = pick_level_index((x >> (3 * i)) & 7, m, i, n);
     pa += (idx & (n - 1)) << l.lo;
   }
   return pa;

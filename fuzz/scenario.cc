@@ -49,6 +49,16 @@ u64 place_in_half(const ref::Half& h, u64 raw, u64 align) {
   return (h.va_lo | (raw & (h.va_hi - h.va_lo))) & ~(align - 1);
 }
 
+u64 pick_level_index(unsigned sel, uint8_t mode, size_t i, u64 n) {
+  switch (sel) {
+    case 4: return n - 1;
+    case 5: return n - 2;
+    case 6: return n / 2;
+    case 7: return (u64{mode} * 2654435761u + i * 40503u) & (n - 1);
+    default: return sel;
+  }
+}
+
 // Raw VAs (mode bit 7) are what encode_ops writes.
 u64 decode_va(Reader& r, const ref::Geometry& g, const ref::Half& h) {
   const uint8_t m = r.u8();
@@ -59,15 +69,7 @@ u64 decode_va(Reader& r, const ref::Geometry& g, const ref::Half& h) {
     const ref::HwLevel& l = g.hw[i];
     u64 n = l.entries;
     if (i == 0 && h.ia <= l.hi) n = u64{1} << (h.ia - l.lo);
-    const unsigned sel = (x >> (3 * i)) & 7;
-    u64 idx;
-    switch (sel) {
-      case 4: idx = n - 1; break;
-      case 5: idx = n - 2; break;
-      case 6: idx = n / 2; break;
-      case 7: idx = (u64{m} * 2654435761u + i * 40503u) & (n - 1); break;
-      default: idx = sel; break;
-    }
+    const u64 idx = pick_level_index((x >> (3 * i)) & 7, m, i, n);
     va += (idx & (n - 1)) << l.lo;
   }
   return place_in_half(h, va, g.page_size());

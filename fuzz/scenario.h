@@ -94,6 +94,10 @@ u64 place_in_half(const ref::Half& h, u64 raw, u64 align);
 // hashed entries - where folding and index arithmetic go wrong), or a raw
 // VA when the mode byte has bit 7 set.
 u64 decode_va(Reader& r, const ref::Geometry& g, const ref::Half& h);
+// The table index the 3-bit selector `sel` picks at level i of a table with
+// n entries (n a power of two): 0-3, last, last but one, middle, or hashed
+// from the mode byte. Shared by every per-level address decoder.
+u64 pick_level_index(unsigned sel, uint8_t mode, size_t i, u64 n);
 // Whether the geometry can map a leaf at Linux level l (pte always; pmd/pud
 // blocks where the level is real and the hardware allows a block there).
 bool block_allowed(const ref::Geometry& g, tgt::Level l);
