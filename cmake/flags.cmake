@@ -15,10 +15,22 @@ if(PTFOLD_COVERAGE)
   target_link_options(ptfold_flags INTERFACE -fprofile-instr-generate -fcoverage-mapping)
 endif()
 
-# Fuzz-target instrumentation: libFuzzer's coverage hooks on everything the
-# targets run (targets/, reference/, harness/, fuzz/); the engine itself is
-# linked only into the fuzz executables (fuzz/CMakeLists.txt).
-add_library(ptfold_fuzz_instrumentation INTERFACE)
+# Fuzz-target instrumentation. libFuzzer's coverage hooks go on the code
+# under test only - the Linux helper models (namespace ptfold::tgt) - and the
+# entry points (fuzz/coverage-allowlist.txt explains why). The engine itself
+# is linked only into the fuzz executables (fuzz/CMakeLists.txt).
 if(PTFOLD_LIBFUZZER)
   target_compile_options(ptfold_flags INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+if(PTFOLD_LIBFUZZER OR PTFOLD_LIB_FUZZING_ENGINE)
+  set(_allow ${PROJECT_SOURCE_DIR}/fuzz/coverage-allowlist.txt)
+  include(CheckCXXCompilerFlag)
+  check_cxx_compiler_flag(-fsanitize-coverage-allowlist=${_allow} PTFOLD_HAVE_COVERAGE_ALLOWLIST)
+  if(PTFOLD_HAVE_COVERAGE_ALLOWLIST)
+    # The list's hash is a definition, so editing the list rebuilds what it covers.
+    file(SHA1 ${_allow} _allow_sha1)
+    set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_allow})
+    target_compile_options(ptfold_flags INTERFACE -fsanitize-coverage-allowlist=${_allow})
+    target_compile_definitions(ptfold_flags INTERFACE PTFOLD_COVERAGE_ALLOWLIST=${_allow_sha1})
+  endif()
 endif()

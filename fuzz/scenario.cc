@@ -45,66 +45,15 @@ const ref::Half& half_for(const ref::Geometry& g, int mm) {
   return g.halves.front();
 }
 
-u64 place_in_half(const ref::Half& h, u64 raw, u64 align) {
-  return (h.va_lo | (raw & (h.va_hi - h.va_lo))) & ~(align - 1);
-}
-
-u64 pick_level_index(unsigned sel, uint8_t mode, size_t i, u64 n) {
-  switch (sel) {
-    case 4: return n - 1;
-    case 5: return n - 2;
-    case 6: return n / 2;
-    case 7: return (u64{mode} * 2654435761u + i * 40503u) & (n - 1);
-    default: return sel;
-  }
-}
-
-// Raw VAs (mode bit 7) are what encode_ops writes.
-u64 decode_va(Reader& r, const ref::Geometry& g, const ref::Half& h) {
-  const uint8_t m = r.u8();
-  if (m & 0x80) return place_in_half(h, r.u64le(), g.page_size());
-  const uint32_t x = r.u32le();
-  u64 va = h.va_lo;
-  for (size_t i = 0; i < g.hw.size() && i < 10; ++i) {
-    const ref::HwLevel& l = g.hw[i];
-    u64 n = l.entries;
-    if (i == 0 && h.ia <= l.hi) n = u64{1} << (h.ia - l.lo);
-    const u64 idx = pick_level_index((x >> (3 * i)) & 7, m, i, n);
-    va += (idx & (n - 1)) << l.lo;
-  }
-  return place_in_half(h, va, g.page_size());
-}
-
 static void encode_va(std::vector<uint8_t>& out, u64 va) {
   out.push_back(0x80);
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(va >> (8 * i)));
-}
-
-bool block_allowed(const ref::Geometry& g, Level l) {
-  if (l == Level::kPte) return true;
-  const ref::LinuxLevel& ll = g.lin(static_cast<ref::Level>(l));
-  if (ll.fold != ref::Fold::kNone) return false;
-  if (l == Level::kPud && g.lin(ref::Level::kPmd).fold != ref::Fold::kNone) return false;
-  return g.hw[static_cast<size_t>(ll.hw)].leaf_ok;
-}
-
-u64 leaf_size(const ref::Geometry& g, Level l) {
-  return u64{1} << g.lin(static_cast<ref::Level>(l)).shift;
 }
 
 unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g) {
   Machine& m = machine_for(g.page_shift);
   auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), m);
   return std::min(t->phys_mask_shift(), g.hwc.oa_bits);
-}
-
-std::vector<u64> phys_offsets_for(unsigned pa_bits) {
-  std::vector<u64> out = {0};
-  if (pa_bits > 48) {
-    out.push_back((u64{1} << pa_bits) - (u64{1} << 47));  // top of the PA range
-    out.push_back(u64{1} << 48);                          // just above 48 bits
-  }
-  return out;
 }
 
 // Normalises an op in place for geometry g (idempotent).

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/word.h"
+#include "fuzz/decode.h"
 #include "fuzz/machine.h"
 #include "harness/binding.h"
 #include "targets/config.h"
@@ -85,31 +86,11 @@ Scenario parse_text(std::string_view text);
 // decode from text (text replays by name, bytes by pair index).
 bool looks_like_text(const uint8_t* data, size_t size);
 
-class Reader;
 // The address-space half an mm slot maps in (kernel: the upper half).
 const ref::Half& half_for(const ref::Geometry& g, int mm);
-// `raw` placed into half h, aligned down to `align`.
-u64 place_in_half(const ref::Half& h, u64 raw, u64 align);
-// A VA from the input: per-level table indices (first, last, middle or
-// hashed entries - where folding and index arithmetic go wrong), or a raw
-// VA when the mode byte has bit 7 set.
-u64 decode_va(Reader& r, const ref::Geometry& g, const ref::Half& h);
-// The table index the 3-bit selector `sel` picks at level i of a table with
-// n entries (n a power of two): 0-3, last, last but one, middle, or hashed
-// from the mode byte. Shared by every per-level address decoder.
-u64 pick_level_index(unsigned sel, uint8_t mode, size_t i, u64 n);
-// Whether the geometry can map a leaf at Linux level l (pte always; pmd/pud
-// blocks where the level is real and the hardware allows a block there).
-bool block_allowed(const ref::Geometry& g, tgt::Level l);
-// Bytes mapped by a level-l leaf in the Linux view.
-u64 leaf_size(const ref::Geometry& g, tgt::Level l);
 
 // The PA size the machine keeps table and leaf addresses below:
 // min(PHYS_MASK_SHIFT, the CPU's output-address size).
 unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g);
-// The physical offsets decode_ops can choose for a geometry (host arena
-// addresses are below 2^47; the offsets move tables up to the top of the PA
-// range so high descriptor bits are exercised).
-std::vector<u64> phys_offsets_for(unsigned pa_bits);
 
 }  // namespace ptfold::fuzz

@@ -8,11 +8,10 @@
 #include <cstring>
 #include <memory>
 
+#include "fuzz/decode.h"
 #include "fuzz/reader.h"
-#include "fuzz/scenario.h"
 #include "harness/compare.h"
 #include "reference/dispatch.h"
-#include "targets/mm/memory.h"
 #include "targets/variants.h"
 
 namespace ptfold::fuzz {
@@ -224,23 +223,31 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
   try {
     tgt::Mm<u64> mm;
     mm.init_mm = h.upper;
-    tgt::MmCounters counters;
     mm.pgd = t.pgd_alloc(mm);
-    u64 ptr = t.pgd_offset(mm, c.va);
-    for (int i = 1; i <= static_cast<int>(c.leaf); ++i)
-      ptr = tgt::pxd_alloc(t, mm, counters, static_cast<Level>(i), ptr, c.va);
-    t.set(c.leaf, ptr, t.mk_leaf(c.leaf, c.pa));
-
-    const u64 va = c.va + in_page;
-    const ref::WalkResult<u64> hw = ref::walk_half(g, c.half, va, t.hw_root(env.pa(mm.pgd), h.upper), env);
+    // The path to the leaf, built as pXd_alloc() does (without the per-mm
+    // counters, fuzz_ops' business): a table where the parent entry is
+    // pXd_none - never at a folded level, whose pXd_none is 0 - then
+    // pXd_offset. lw.ptr is the Linux walk of va: va and c.va differ below
+    // the leaf only, so their entries are the same.
     harness::LinuxWalk<u64> lw;
+    const u64 va = c.va + in_page;
     lw.addr = va;
+    lw.ptr[0] = t.pgd_offset(mm, c.va);
+    for (int i = 1; i <= static_cast<int>(c.leaf); ++i) {
+      const auto l = static_cast<Level>(i), parent = static_cast<Level>(i - 1);
+      if (t.none(parent, env.read(lw.ptr[i - 1], parent)))
+        t.populate(mm, parent, lw.ptr[i - 1], t.alloc_one(mm, l, c.va));
+      lw.ptr[i] = t.offset(l, lw.ptr[i - 1], c.va);
+    }
+    t.set(c.leaf, lw.ptr[static_cast<int>(c.leaf)], t.mk_leaf(c.leaf, c.pa));
+
+    const ref::WalkResult<u64> hw = ref::walk_half(g, c.half, va, t.hw_root(env.pa(mm.pgd), h.upper), env);
+    // A hardware walk that went on below the leaf (a leaf encoded as a table)
+    // is compared at those levels too.
     int depth = -1;
     for (const auto& st : hw.steps) depth = std::max(depth, static_cast<int>(g.reader_of(st.hw)));
-    for (int i = 0; i <= depth; ++i) {
-      const auto l = static_cast<Level>(i);
-      lw.ptr[i] = t.offset(l, i == 0 ? mm.pgd : lw.ptr[i - 1], va);
-    }
+    for (int i = static_cast<int>(c.leaf) + 1; i <= depth; ++i)
+      lw.ptr[i] = t.offset(static_cast<Level>(i), lw.ptr[i - 1], va);
     auto fail = [&](const char* cls, std::string helper, std::string detail) {
       Finding f(cls, std::move(helper), std::move(detail));
       f.geometry = g.name;

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "fuzz/runner.h"
+#include "fuzz/select.h"
 #include "fuzz/walk.h"
 
 #ifndef PTFOLD_FUZZ_VARIANT
