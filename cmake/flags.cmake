@@ -23,6 +23,13 @@ if(PTFOLD_LIBFUZZER)
   target_compile_options(ptfold_flags INTERFACE -fsanitize=fuzzer-no-link)
 endif()
 if(PTFOLD_LIBFUZZER OR PTFOLD_LIB_FUZZING_ENGINE)
+  # CMP and indirect-call tracing feed libFuzzer's TORC table and
+  # -use_value_profile only. On fuzz_ops they cost 20% of the executions and
+  # reached no edge more in the same time (BENCHMARKS.md); value-profile
+  # runs (ClusterFuzz's strategy: fuzz/oss-fuzz/build.sh) turn them on.
+  if(NOT PTFOLD_FUZZ_CMP_TRACING)
+    target_compile_options(ptfold_flags INTERFACE -fno-sanitize-coverage=trace-cmp,indirect-calls)
+  endif()
   set(_allow ${PROJECT_SOURCE_DIR}/fuzz/coverage-allowlist.txt)
   include(CheckCXXCompilerFlag)
   check_cxx_compiler_flag(-fsanitize-coverage-allowlist=${_allow} PTFOLD_HAVE_COVERAGE_ALLOWLIST)

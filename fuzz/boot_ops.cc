@@ -14,6 +14,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "base/static_vec.h"
 #include "fuzz/reader.h"
 #include "harness/binding.h"
 #include "reference/dispatch.h"
@@ -95,6 +96,16 @@ class BootEnv {
     check(ptr, lvl, "write");
     std::memcpy(reinterpret_cast<void*>(ptr), &v, 8);
   }
+  // A whole early table at once; anything else entry by entry, so the first
+  // write outside the tables is reported as write() reports it.
+  void clear_page(u64 ptr) {
+    const int o = object_of(ptr);
+    if (o >= 0 && ptr == reinterpret_cast<u64>(objs_[o])) {
+      std::memset(objs_[o], 0, page_size_);
+      return;
+    }
+    for (u64 i = 0; i < page_size_; i += 8) write(ptr + i, Level::kPte, 0);
+  }
   u64 pa(u64 va) const { return va + phys_offset_; }
   u64 va(u64 pa) const { return pa - phys_offset_; }
   void bug_on(bool cond, const char* helper, const char* what) const {
@@ -125,6 +136,23 @@ class BootEnv {
     u64 out;
     std::memcpy(&out, reinterpret_cast<const void*>(p), 8);
     return out;
+  }
+  // The first of `n` entries from `table` (kernel VA) other than slot `skip`
+  // that is not zero, with its value in *v (0: none). Entries outside the
+  // early tables read as 0, as read64 reads them.
+  u64 first_nonzero(u64 table, u64 n, u64 skip, u64* v) const {
+    *v = 0;
+    const int o = object_of(table);
+    if (o >= 0 && table == reinterpret_cast<u64>(objs_[o]) && n * 8 <= page_size_) {
+      const auto* e = reinterpret_cast<const u64*>(objs_[o]);
+      for (u64 i = 0; i < n; ++i)
+        if (e[i] && i != skip) return *v = e[i], i;
+      return n;
+    }
+    for (u64 i = 0; i < n; ++i)
+      if (i != skip && inside(table + 8 * i))
+        if (const u64 x = *reinterpret_cast<const u64*>(table + 8 * i)) return *v = x, i;
+    return n;
   }
   bool inside(u64 p) const {
     if (p & 7) return false;
@@ -396,6 +424,36 @@ bool boot_op_applies(const Op& op, const tgt::VariantInfo& v, const ref::Geometr
   return is_boot_op(op.kind) && (limits_for(v, g).offers & offer_of(op.kind)) != 0;
 }
 
+// The chunks of an image at [pa, pa + len) (step-aligned) whose identity
+// map the startup op walks: the first and the last, both sides of every
+// boundary where an index above the chunk's level changes (where an index
+// that wraps instead of carrying, 81c7ed296dcd, maps the wrong entry), and
+// four chunks hashed from the op, so that over a run every chunk is walked
+// while one op costs a few walks, not one per chunk of up to 1 GiB.
+StaticVec<u64, 16> identity_probes(const ref::Geometry& g, u64 pa, u64 len, u64 step) {
+  StaticVec<u64, 16> out;
+  const u64 n = len / step;
+  auto add = [&](u64 i) {
+    if (i >= n || out.size() == out.capacity()) return;
+    for (const u64 va : out)
+      if (va == pa + i * step) return;
+    out.push_back(pa + i * step);
+  };
+  add(0);
+  add(n - 1);
+  // The smallest span above a chunk that one upper-level entry maps.
+  u64 span = 0;
+  for (const ref::HwLevel& l : g.hw)
+    if ((u64{1} << l.lo) > step && (!span || (u64{1} << l.lo) < span)) span = u64{1} << l.lo;
+  if (span)
+    for (u64 b = (pa / span + 1) * span; b < pa + len && out.size() + 2 <= out.capacity() - 4; b += span) {
+      add((b - pa) / step - 1);
+      add((b - pa) / step);
+    }
+  for (u64 k = 0; k < 4; ++k) add(((pa / step) * 2654435761u + len / step * 40503u + k * 0x9e3779b97f4a7c15u) % n);
+  return out;
+}
+
 size_t run_boot_op(const Op& op, const tgt::VariantInfo& v, const ref::Geometry& g, u64 phys_offset) {
   BootEnv& env = env_for(g.page_shift);
   auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), env);
@@ -468,7 +526,7 @@ size_t run_boot_op(const Op& op, const tgt::VariantInfo& v, const ref::Geometry&
       b->startup_identity(op.pa, op.len, pgd, tables);
       const u64 root = b->early_root(env.pa(pgd));
       const u64 step = b->startup_image_align();
-      for (u64 va = op.pa; va - op.pa < op.len; va += step) {
+      for (const u64 va : identity_probes(g, op.pa, op.len, step)) {
         ++checks;
         const ref::WalkResult<u64> hw = ref::walk_half(g, std::max(ref::half_of(g, va), 0), va, root, env);
         if (!hw.ok() || hw.oa != va)
@@ -502,13 +560,13 @@ size_t run_boot_op(const Op& op, const tgt::VariantInfo& v, const ref::Geometry&
                            hw.ok() ? fmt::format("translates to {:#x}", hw.oa) : fault_text(*mode, hw)));
         const u64 used = hw.steps.front().entry;
         const u64 base = used & ~(mode->root_bytes() - 1);
-        for (u64 i = 0; i < mode->root_entries(); ++i)
-          if (base + 8 * i != used && env.read64(base + 8 * i, 0) != 0)
-            fail(g, "stale-state", helper,
-                 fmt::format("after the root register write {:#018x} ({} walk) for probe code at {:#x}\n"
-                             "expected: the root table holds only the entry at slot {}\n"
-                             "actual:   slot {} holds {:#018x}",
-                             root, mode->name, probe, (used - base) / 8, i, env.read64(base + 8 * i, 0)));
+        u64 v = 0;
+        if (const u64 i = env.first_nonzero(env.va(base), mode->root_entries(), (used - base) / 8, &v); v)
+          fail(g, "stale-state", helper,
+               fmt::format("after the root register write {:#018x} ({} walk) for probe code at {:#x}\n"
+                           "expected: the root table holds only the entry at slot {}\n"
+                           "actual:   slot {} holds {:#018x}",
+                           root, mode->name, probe, (used - base) / 8, i, v));
       });
       b->probe_modes(tables, probe);
       ++checks;
@@ -516,13 +574,14 @@ size_t run_boot_op(const Op& op, const tgt::VariantInfo& v, const ref::Geometry&
         fail(g, "mode-mismatch", helper,
              fmt::format("probe code at {:#x}\nexpected: the CPU's best mode, {}-bit VAs\nactual:   chose {}-bit VAs",
                          probe, g.vabits_actual, t->vabits_actual()));
-      for (int k = 0; k < BootHelpers::kProbeTables; ++k)
-        for (u64 i = 0; i < env.page_size() / 8; ++i)
-          if (const u64 e = env.read(tables[k] + 8 * i, Level::kPte))
-            fail(g, "stale-state", helper,
-                 fmt::format("probe code at {:#x}\nexpected: early table {} cleared after the probe\n"
-                             "actual:   slot {} holds {:#018x}",
-                             probe, k, i, e));
+      for (int k = 0; k < BootHelpers::kProbeTables; ++k) {
+        u64 e = 0;
+        if (const u64 i = env.first_nonzero(tables[k], env.page_size() / 8, ~u64{0}, &e); e)
+          fail(g, "stale-state", helper,
+               fmt::format("probe code at {:#x}\nexpected: early table {} cleared after the probe\n"
+                           "actual:   slot {} holds {:#018x}",
+                           probe, k, i, e));
+      }
       break;
     }
 

@@ -51,8 +51,9 @@ u64 leaf_size(const ref::Geometry& g, Level l) {
   return u64{1} << g.lin(static_cast<ref::Level>(l)).shift;
 }
 
-std::vector<u64> phys_offsets_for(unsigned pa_bits) {
-  std::vector<u64> out = {0};
+StaticVec<u64, 3> phys_offsets_for(unsigned pa_bits) {
+  StaticVec<u64, 3> out;
+  out.push_back(0);
   if (pa_bits > 48) {
     out.push_back((u64{1} << pa_bits) - (u64{1} << 47));  // top of the PA range
     out.push_back(u64{1} << 48);                          // just above 48 bits

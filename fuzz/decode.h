@@ -6,8 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
-
+#include "base/static_vec.h"
 #include "base/word.h"
 #include "reference/geometry.h"
 #include "targets/config.h"
@@ -34,6 +33,6 @@ u64 leaf_size(const ref::Geometry& g, tgt::Level l);
 // The physical offsets decode_ops can choose for a geometry (host arena
 // addresses are below 2^47; the offsets move tables up to the top of the PA
 // range so high descriptor bits are exercised).
-std::vector<u64> phys_offsets_for(unsigned pa_bits);
+StaticVec<u64, 3> phys_offsets_for(unsigned pa_bits);
 
 }  // namespace ptfold::fuzz

@@ -51,9 +51,14 @@ static void encode_va(std::vector<uint8_t>& out, u64 va) {
 }
 
 unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g) {
-  Machine& m = machine_for(g.page_shift);
-  auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), m);
-  return std::min(t->phys_mask_shift(), g.hwc.oa_bits);
+  // Asked per input by decode_ops: a model is built once per pair.
+  static std::map<std::pair<const tgt::VariantInfo*, const ref::Geometry*>, unsigned> cache;
+  const auto [it, fresh] = cache.try_emplace({&v, &g}, 0u);
+  if (fresh) {
+    auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), machine_for(g.page_shift));
+    it->second = std::min(t->phys_mask_shift(), g.hwc.oa_bits);
+  }
+  return it->second;
 }
 
 // Normalises an op in place for geometry g (idempotent).
@@ -91,12 +96,14 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
   Reader r(data, size);
   const harness::Pair& p = pairs[r.u8() % pairs.size()];
   const ref::Geometry& g = *p.geometry;
-  Scenario s;
+  // Filled in place: a caller that reuses *out allocates nothing per input.
+  Scenario& s = *out;
   s.variant = p.variant->name;
   s.geometry = g.name;
+  s.ops.clear();
   const unsigned pa_bits = pa_bits_for(*p.variant, g);
   const uint8_t opt = r.u8();
-  const std::vector<u64> offs = phys_offsets_for(pa_bits);
+  const auto offs = phys_offsets_for(pa_bits);
   s.phys_offset = offs[(opt & 3) % offs.size()];
   s.slab_slot = (opt >> 2) & 7;
   s.page_type = (opt & 0x20) ? PageTypeEncoding::kLegacy : PageTypeEncoding::kPgty;
@@ -139,7 +146,6 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
     normalise(op, g, pa_bits);
     s.ops.push_back(op);
   }
-  *out = std::move(s);
   return true;
 }
 
@@ -151,7 +157,7 @@ std::vector<uint8_t> encode_ops(const Scenario& s, const std::vector<harness::Pa
     throw ScenarioError(fmt::format("variant {} on {} is not among the {} selected pairs", s.variant,
                                     s.geometry, pairs.size()));
   const ref::Geometry& g = *pairs[idx].geometry;
-  const std::vector<u64> offs = phys_offsets_for(pa_bits_for(*pairs[idx].variant, g));
+  const auto offs = phys_offsets_for(pa_bits_for(*pairs[idx].variant, g));
   const auto off = std::find(offs.begin(), offs.end(), s.phys_offset);
   if (off == offs.end())
     throw ScenarioError(fmt::format("phys offset {:#x} is not one the decoder can choose on {}", s.phys_offset, g.name));

@@ -17,6 +17,8 @@
 //                                       boot ops, see fuzz/boot_ops.h
 // mm0..mm3 are user address spaces, `kernel` is init_mm; mm0 and kernel
 // exist when a scenario starts. Every live mm is torn down at the end.
+// debug-vm and each boot op run once per scenario, as once per boot in the
+// kernel: a repeat is skipped (and left out of the op trace).
 #pragma once
 
 #include <cstdint>

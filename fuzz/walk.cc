@@ -160,7 +160,7 @@ struct PairCache {
   const tgt::VariantInfo* variant = nullptr;
   const ref::Geometry* geometry = nullptr;
   unsigned pa_bits = 48;
-  std::vector<u64> offsets;
+  StaticVec<u64, 3> offsets;
 };
 
 std::string case_text(const WalkCase& c) {

@@ -26,6 +26,8 @@
 //                                                   zeroed pages, aligned to
 //                                                   their size (x86 PTI pgd)
 //   void free_pages(u64 va, unsigned order, const char* helper)
+//   void clear_page(u64 va)                         memset(va, 0, PAGE_SIZE) of
+//                                                   a table the env handed out
 // Allocation paths run concretely only; the symbolic env rejects them.
 #pragma once
 

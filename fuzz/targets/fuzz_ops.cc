@@ -16,7 +16,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ptfold::fuzz;
   const auto& pairs = selected_pairs(PTFOLD_FUZZ_VARIANT);
-  Scenario s;
+  static Scenario s;  // reused: decode_ops fills it in place
   if (looks_like_text(data, size)) {
     try {
       s = parse_text(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -349,8 +349,15 @@ class Riscv64 : public LinuxPageTable<W, Env> {
     const u64 slot = table + 8 * idx;
     if (env_.read(slot, l) == 0) env_.write(slot, l, ((env_.pa(pa) >> 12) << _PAGE_PFN_SHIFT) | prot);
   }
+  // memset(table, 0, PAGE_SIZE): one clear_page() where the env has it (a
+  // bounds check and a memset), else entry by entry.
   void memset_page(u64 table) {
-    for (u64 i = 0; i < this->PAGE_SIZE() / 8; ++i) env_.write(W(table + 8 * i), Level::kPte, W(0));
+    if constexpr (requires(Env& e) { e.clear_page(u64{0}); }) {
+      env_.clear_page(table);
+    } else {
+      const u64 n = this->PAGE_SIZE() / 8;
+      for (u64 i = 0; i < n; ++i) env_.write(W(table + 8 * i), Level::kPte, W(0));
+    }
   }
 
   bool pgtable_l4_enabled_;
