@@ -45,6 +45,8 @@ class StaticVec {
   T& front() { return items_[0]; }
   T& back() { return items_[n_ - 1]; }
 
+  T* data() { return items_.data(); }
+  const T* data() const { return items_.data(); }
   iterator begin() { return items_.data(); }
   iterator end() { return items_.data() + n_; }
   const_iterator begin() const { return items_.data(); }

@@ -77,7 +77,7 @@ void Machine::reset(u64 phys_offset, unsigned slab_slot, PageTypeEncoding enc) {
 
 void Machine::raise(const char* cls, std::string helper, std::string detail) const {
   Finding f(cls, std::move(helper), std::move(detail));
-  f.geometry = geometry_;
+  f.geometry = std::string(geometry_);
   throw f;
 }
 

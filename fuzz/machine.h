@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/word.h"
@@ -44,7 +45,8 @@ class Machine {
   // physical ones; `slab_slot` picks where in its block a pgd_cache object
   // sits (never slot 0, so a round-down to the page leaves the object).
   void reset(u64 phys_offset, unsigned slab_slot, PageTypeEncoding enc);
-  void set_geometry_name(std::string name) { geometry_ = std::move(name); }
+  // The geometry findings are reported on (a catalogue name: lives as long as the process).
+  void set_geometry_name(std::string_view name) { geometry_ = name; }
 
   // The mm that allocations are charged to (owner in struct page); -1: none.
   void set_current_mm(int mm) { current_mm_ = mm; }
@@ -154,7 +156,7 @@ class Machine {
   long nr_pagetable_ = 0;
   int current_mm_ = -1;
   bool lockless_ = false;
-  std::string geometry_;
+  std::string_view geometry_;
   std::string hw_stray_;
   const char* hw_stray_freed_by_ = nullptr;
 };

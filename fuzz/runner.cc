@@ -15,6 +15,8 @@
 #include <map>
 #include <memory>
 
+#include "base/flat_map.h"
+#include "base/static_vec.h"
 #include "fuzz/boot_ops.h"
 #include "harness/compare.h"
 #include "reference/dispatch.h"
@@ -48,8 +50,18 @@ struct MmState {
   bool live = false;
   tgt::Mm<u64> mm;
   tgt::MmCounters c;
-  std::map<u64, Mapping> maps;  // by va
-  std::map<u64, u64> vmas;      // vm_start -> vm_end, merged
+  // Inline, sorted: at most one mapping and one VMA per op of the scenario.
+  FlatMap<u64, Mapping, kMaxOps> maps;  // by va
+  FlatMap<u64, u64, kMaxOps> vmas;      // vm_start -> vm_end, merged
+  // Emptied in place: the state outlives inputs (see run_scenario), and
+  // assigning a fresh MmState meant a kilobyte memset and copy under ASan.
+  void reset() {
+    live = false;
+    mm = tgt::Mm<u64>{};
+    c = tgt::MmCounters{};
+    maps.clear();
+    vmas.clear();
+  }
 };
 
 std::string offset_helper(Level l, bool lockless) {
@@ -63,8 +75,9 @@ std::string offset_helper(Level l, bool lockless) {
 class Runner {
  public:
   Runner(const Scenario& s, Table& t, const ref::Geometry& g, Machine& m, RunResult& out,
-         std::vector<Op>& executed)
-      : s_(s), g_(g), m_(m), out_(out), t_(&t), executed_(executed) {
+         std::vector<Op>& executed, MmState (&mms)[kDebugMm + 1])
+      : s_(s), g_(g), m_(m), out_(out), t_(&t), executed_(executed), mms_(mms) {
+    for (MmState& st : mms_) st.reset();
     m_.reset(s.phys_offset, s.slab_slot, s.page_type);
     m_.set_geometry_name(g.name);
     executed_.clear();
@@ -110,7 +123,7 @@ class Runner {
 
   void create_mm(int slot) {
     MmState& st = mms_[slot];
-    st = MmState{};
+    st.reset();
     st.mm.init_mm = slot == kKernelMm;
     m_.set_current_mm(slot);
     st.mm.pgd = t_->pgd_alloc(st.mm);
@@ -271,7 +284,7 @@ class Runner {
     MmState& st = mms_[op.mm];
     if (!st.live) return;
     u64 a = op.va, e = op.va + op.len;
-    std::vector<tgt::VmaRange> gone;
+    StaticVec<tgt::VmaRange, kMaxOps> gone;
     for (auto it = st.vmas.begin(); it != st.vmas.end();) {
       if (it->first < e && it->second > a) {
         gone.push_back({it->first, it->second});
@@ -286,7 +299,7 @@ class Runner {
     e = std::max(e, gone.back().vm_end);
     m_.set_current_mm(op.mm);
     // unmap_vmas(): zap every leaf in the VMAs.
-    std::vector<u64> zapped;
+    StaticVec<u64, kMaxOps> zapped;
     for (auto it = st.maps.lower_bound(a); it != st.maps.end() && it->first < e;) {
       tgt::zap_leaf(*t_, st.mm, it->second.va, it->second.leaf);
       zapped.push_back(it->first);
@@ -375,7 +388,7 @@ class Runner {
     MmState& st = mms_[slot];
     m_.set_current_mm(slot);
     for (const auto& [va, mp] : st.maps) tgt::zap_leaf(*t_, st.mm, mp.va, mp.leaf);
-    std::vector<tgt::VmaRange> vmas;
+    StaticVec<tgt::VmaRange, kMaxOps> vmas;
     for (const auto& [s, e] : st.vmas) vmas.push_back({s, e});
     tgt::MmuGather tlb;
     tgt::free_pgtables(*t_, tlb, st.mm, st.c, vmas.data(), vmas.size(), 0, 0);
@@ -392,7 +405,7 @@ class Runner {
       fail("leak", "free_pgd_range",
            fmt::format("expected: every page-table page of the mm freed at exit_mmap\n"
                        "actual:   {} still allocated, first: {}", n, first));
-    st = MmState{};
+    st.reset();
   }
 
   // debug_vm_pgtable() and the boot helpers run once per boot in the
@@ -445,7 +458,7 @@ class Runner {
   RunResult& out_;
   Table* t_;
   std::vector<Op>& executed_;
-  MmState mms_[kDebugMm + 1];
+  MmState (&mms_)[kDebugMm + 1];
   unsigned ran_once_ = 0;  // OpKinds run already, for once()
 };
 
@@ -468,8 +481,9 @@ RunResult run_scenario(const Scenario& s, TraceMode trace) {
   Machine& m = machine_for(g->page_shift);
   static std::vector<Op> executed;  // reused: no allocation per input
   executed.reserve(kMaxOps);
+  static MmState mms[kDebugMm + 1];  // reused, reset by the Runner
   try {
-    Runner r(s, table_for(*v, *g, m), *g, m, out, executed);
+    Runner r(s, table_for(*v, *g, m), *g, m, out, executed, mms);
     r.run();
   } catch (Finding& f) {
     if (f.geometry.empty()) f.geometry = g->name;

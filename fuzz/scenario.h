@@ -38,7 +38,11 @@ namespace ptfold::fuzz {
 inline constexpr int kUserMms = 4;
 inline constexpr int kKernelMm = 4;   // slot of init_mm
 inline constexpr int kDebugMm = 5;    // the debug_vm_pgtable sequence's own mm
-inline constexpr size_t kMaxOps = 48;
+// Ops per scenario. Code coverage of targets/ reaches its plateau with
+// inputs of two or three ops, and every bug of the zoo needs six or fewer;
+// sixteen leaves room for stateful sequences while bounding what one input
+// costs (BENCHMARKS.md, "Fuzzing": the rate falls with input length).
+inline constexpr size_t kMaxOps = 16;
 
 enum class OpKind : uint8_t {
   kMap, kUnmap, kMunmap, kGup, kDebugVm, kMmNew, kMmFree,
