@@ -117,7 +117,10 @@ class WalkEnv {
     return false;
   }
   void check(u64 ptr, Level lvl, const char* op) {
-    if (inside(ptr)) return;
+    if (!inside(ptr)) wild(ptr, lvl, op);
+  }
+  // Out of line: no strings in check()'s frame for ASan to poison per access.
+  [[noreturn, gnu::cold, gnu::noinline]] void wild(u64 ptr, Level lvl, const char* op) const {
     const std::string helper = lvl == Level::kPgd   ? "pgd_offset"
                                : lvl == Level::kPte ? "pte_offset_kernel"
                                                     : std::string(tgt::level_name(lvl)) + "_offset";
