@@ -436,6 +436,7 @@ bool boot_op_applies(const Op& op, const tgt::VariantInfo& v, const ref::Geometr
 StaticVec<u64, 16> identity_probes(const ref::Geometry& g, u64 pa, u64 len, u64 step) {
   StaticVec<u64, 16> out;
   const u64 n = len / step;
+  if (n == 0) return out;
   auto add = [&](u64 i) {
     if (i >= n || out.size() == out.capacity()) return;
     for (const u64 va : out)

@@ -410,9 +410,10 @@ class Runner {
 
   // debug_vm_pgtable() and the boot helpers run once per boot in the
   // kernel, and once per scenario here (later ones are skipped, not traced).
-  // Each run is independent of the machine's op state, so a repeat tested
-  // nothing new - but it bought hit-count features: left free, libFuzzer
-  // kept inputs of 30 debug-vm ops (BENCHMARKS.md, "Fuzzing").
+  // Each builds and frees its own tables (the boot ops on their own env), so
+  // a repeat differed only in which pages the allocator handed out - but it
+  // bought hit-count features: left free, libFuzzer kept inputs of 30
+  // debug-vm ops (BENCHMARKS.md, "Fuzzing").
   bool once(OpKind k) {
     const unsigned bit = 1u << static_cast<unsigned>(k);
     if (ran_once_ & bit) return false;
