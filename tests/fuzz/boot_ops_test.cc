@@ -65,6 +65,25 @@ TEST(BootOps, run_only_where_the_model_offers_the_helper) {
   EXPECT_EQ(ran("riscv64", "riscv64-sv39"), 2u);
 }
 
+TEST(BootOps, debug_vm_and_boot_ops_run_once_per_scenario) {
+  // As once per boot in the kernel: repeats are skipped and left out of the
+  // trace; other ops are not limited.
+  const std::string ops = "debug-vm va=0x0\n"
+                          "mode-probe pa=0x80200000\n"
+                          "debug-vm va=0x1000\n"
+                          "mode-probe pa=0x80400000\n"
+                          "map mm0 va=0x400000 pa=0x80000000 level=pte\n"
+                          "map mm0 va=0x401000 pa=0x80001000 level=pte\n";
+  const RunResult r = run_scenario(parse_text(header("riscv64", "riscv64-sv48") + ops));
+  EXPECT_FALSE(r.finding);
+  EXPECT_EQ(r.ops_run, 4u);
+  EXPECT_NE(r.trace.find("debug-vm va=0x0\n"), std::string::npos) << r.trace;
+  EXPECT_NE(r.trace.find("mode-probe pa=0x80200000"), std::string::npos) << r.trace;
+  EXPECT_EQ(r.trace.find("debug-vm va=0x1000"), std::string::npos) << r.trace;
+  EXPECT_EQ(r.trace.find("mode-probe pa=0x80400000"), std::string::npos) << r.trace;
+  EXPECT_NE(r.trace.find("map mm0 va=0x401000"), std::string::npos) << r.trace;
+}
+
 TEST(BootOps, upstream_x86_maps_images_across_every_table_boundary) {
   // 64 MiB images 16 MiB below 1 GiB, 512 GiB and (LA57) 256 TiB
   // boundaries, and at the top of the physical range.
