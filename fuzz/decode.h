@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+
 #include "base/static_vec.h"
 #include "base/word.h"
 #include "reference/geometry.h"

@@ -78,7 +78,8 @@ struct ScenarioError : std::runtime_error {
 // pair from `pairs`, byte 1 the machine options, then ops until the input or
 // kMaxOps runs out. Values are normalised (VAs in the mm's half, page
 // aligned; PAs below the geometry's PA size). Returns false when the input
-// is too short to pick a pair.
+// is too short to pick a pair (*out untouched); otherwise *out is filled in
+// place, every field set, its ops' capacity reused.
 bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pair>& pairs,
                 Scenario* out);
 // Scenario -> bytes that decode_ops turns back into the same scenario, given
