@@ -9,7 +9,7 @@ cmake -S . -B build-oss -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
-  -DPTFOLD_WITH_SOLVER=OFF \
+  -DPTFOLD_WITH_SOLVER=OFF -DPTFOLD_FUZZ_ONLY=ON \
   -DPTFOLD_FUZZ_CMP_TRACING=ON \
   -DPTFOLD_LIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE"
 cmake --build build-oss --target fuzz_walk fuzz_ops fuzz_seeds -j"$(nproc)"
