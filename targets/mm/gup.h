@@ -28,6 +28,18 @@ struct GupResult {
 
 namespace gup_detail {
 
+// Where each on-stack copy sits: at byte 0x7f8 of a 64 KiB-aligned slot,
+// the same page offset for every page size in every run. A helper that
+// rounds &copy down to its page and re-indexes (ZOO-04) lands on the copy
+// itself - and the bug hides - only for index 255, never one of the
+// decoder's first, last or middle picks - instead of wherever ASLR's
+// sub-page stack offset put it (the arm64-lockless-stackcopy regression once
+// came out clean that way: its index matched the copy's offset by chance).
+struct alignas(65536) StackCopySlot {
+  unsigned char below[0x7f8];
+  u64 v;
+};
+
 template <class Env>
 struct StackCopy {
   Env& env;
@@ -67,7 +79,9 @@ template <class Env>
 void pmd_range(LinuxPageTable<u64, Env>& t, u64 pudp, u64 pud_copy_addr, u64 addr, GupResult& r) {
   const u64 pmdp = t.pmd_offset_lockless(pudp, pud_copy_addr, addr);
   r.ptr[3] = pmdp;
-  u64 pmd = t.env().read(pmdp, Level::kPmd);  // pmdp_get_lockless
+  StackCopySlot pmd_slot;
+  u64& pmd = pmd_slot.v;
+  pmd = t.env().read(pmdp, Level::kPmd);  // pmdp_get_lockless
   StackCopy<Env> guard(t.env(), &pmd);
   r.val[3] = pmd;
   r.depth = 3;
@@ -84,7 +98,9 @@ template <class Env>
 void pud_range(LinuxPageTable<u64, Env>& t, u64 p4dp, u64 p4d_copy_addr, u64 addr, GupResult& r) {
   const u64 pudp = t.pud_offset_lockless(p4dp, p4d_copy_addr, addr);
   r.ptr[2] = pudp;
-  u64 pud = t.env().read(pudp, Level::kPud);  // READ_ONCE(*pudp)
+  StackCopySlot pud_slot;
+  u64& pud = pud_slot.v;
+  pud = t.env().read(pudp, Level::kPud);  // READ_ONCE(*pudp)
   StackCopy<Env> guard(t.env(), &pud);
   r.val[2] = pud;
   r.depth = 2;
@@ -101,7 +117,9 @@ template <class Env>
 void p4d_range(LinuxPageTable<u64, Env>& t, u64 pgdp, u64 pgd_copy_addr, u64 addr, GupResult& r) {
   const u64 p4dp = t.p4d_offset_lockless(pgdp, pgd_copy_addr, addr);
   r.ptr[1] = p4dp;
-  u64 p4d = t.env().read(p4dp, Level::kP4d);  // READ_ONCE(*p4dp)
+  StackCopySlot p4d_slot;
+  u64& p4d = p4d_slot.v;
+  p4d = t.env().read(p4dp, Level::kP4d);  // READ_ONCE(*p4dp)
   StackCopy<Env> guard(t.env(), &p4d);
   r.val[1] = p4d;
   r.depth = 1;
@@ -117,7 +135,9 @@ GupResult gup_fast(LinuxPageTable<u64, Env>& t, const Mm<u64>& mm, u64 addr) {
   GupResult r;
   const u64 pgdp = t.pgd_offset(mm, addr);
   r.ptr[0] = pgdp;
-  u64 pgd = t.env().read(pgdp, Level::kPgd);  // READ_ONCE(*pgdp)
+  gup_detail::StackCopySlot pgd_slot;
+  u64& pgd = pgd_slot.v;
+  pgd = t.env().read(pgdp, Level::kPgd);  // READ_ONCE(*pgdp)
   gup_detail::StackCopy<Env> guard(t.env(), &pgd);
   r.val[0] = pgd;
   r.depth = 0;
