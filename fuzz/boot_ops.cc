@@ -564,13 +564,13 @@ size_t run_boot_op(const Op& op, const tgt::VariantInfo& v, const ref::Geometry&
                            hw.ok() ? fmt::format("translates to {:#x}", hw.oa) : fault_text(*mode, hw)));
         const u64 used = hw.steps.front().entry;
         const u64 base = used & ~(mode->root_bytes() - 1);
-        u64 v = 0;
-        if (const u64 i = env.first_nonzero(env.va(base), mode->root_entries(), (used - base) / 8, &v); v)
+        u64 stale = 0;
+        if (const u64 i = env.first_nonzero(env.va(base), mode->root_entries(), (used - base) / 8, &stale); stale)
           fail(g, "stale-state", helper,
                fmt::format("after the root register write {:#018x} ({} walk) for probe code at {:#x}\n"
                            "expected: the root table holds only the entry at slot {}\n"
                            "actual:   slot {} holds {:#018x}",
-                           root, mode->name, probe, (used - base) / 8, i, v));
+                           root, mode->name, probe, (used - base) / 8, i, stale));
       });
       b->probe_modes(tables, probe);
       ++checks;

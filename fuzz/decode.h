@@ -31,6 +31,11 @@ bool block_allowed(const ref::Geometry& g, tgt::Level l);
 // Bytes mapped by a level-l leaf in the Linux view.
 u64 leaf_size(const ref::Geometry& g, tgt::Level l);
 
+// The PA size table and leaf addresses are kept below: min(the model's
+// PHYS_MASK_SHIFT, the CPU's output-address size).
+inline unsigned pa_bits_of(unsigned phys_mask_shift, const ref::Geometry& g) {
+  return phys_mask_shift < g.hwc.oa_bits ? phys_mask_shift : g.hwc.oa_bits;
+}
 // The physical offsets decode_ops can choose for a geometry (host arena
 // addresses are below 2^47; the offsets move tables up to the top of the PA
 // range so high descriptor bits are exercised).

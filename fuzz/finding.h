@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "targets/config.h"
+
 namespace ptfold::fuzz {
 
 struct Finding : std::exception {
@@ -25,5 +27,16 @@ struct Finding : std::exception {
     return "ptfold: " + cls + ": " + helper + " on " + geometry;
   }
 };
+
+// The kernel helper that computes a level's entry pointer - what a finding
+// about that entry names: pgd_offset, p4d_offset .. pte_offset_kernel, or
+// in a lockless walk p4d_offset_lockless .. pte_offset_map.
+inline std::string offset_helper(tgt::Level l, bool lockless = false) {
+  switch (l) {
+    case tgt::Level::kPgd: return "pgd_offset";
+    case tgt::Level::kPte: return lockless ? "pte_offset_map" : "pte_offset_kernel";
+    default: return std::string(tgt::level_name(l)) + (lockless ? "_offset_lockless" : "_offset");
+  }
+}
 
 }  // namespace ptfold::fuzz

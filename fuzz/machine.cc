@@ -91,21 +91,13 @@ const Machine::Page* Machine::page_of(u64 va, size_t* index) const {
   return const_cast<Machine*>(this)->page_of(va, index);
 }
 
-std::string Machine::helper_for_access(Level lvl) const {
-  switch (lvl) {
-    case Level::kPgd: return "pgd_offset";
-    case Level::kPte: return lockless_ ? "pte_offset_map" : "pte_offset_kernel";
-    default: return std::string(tgt::level_name(lvl)) + (lockless_ ? "_offset_lockless" : "_offset");
-  }
-}
-
 // The report for an access check_access() refused: the same checks in the
 // same order, formatted. Out of line, so that the hot path's stack frame has
 // no strings for ASan to poison and unpoison on every access.
 void Machine::bad_access(u64 ptr, Level lvl, bool write) const {
   const char* op = write ? "write" : "read";
   if (ptr & 7)
-    raise("wild-access", helper_for_access(lvl),
+    raise("wild-access", offset_helper(lvl, lockless_),
           fmt::format("expected: an 8-byte aligned {} entry pointer\nactual:   {} at {:#x}",
                       tgt::level_name(lvl), op, ptr));
   size_t i = 0;
@@ -115,7 +107,7 @@ void Machine::bad_access(u64 ptr, Level lvl, bool write) const {
     for (int k = 0; k < nr_stack_copies_; ++k)
       near_copy |= (ptr & ~(page_size_ - 1)) == (stack_copies_[k] & ~(page_size_ - 1)) ||
                    (ptr > stack_copies_[k] ? ptr - stack_copies_[k] : stack_copies_[k] - ptr) < (u64{1} << 20);
-    raise("wild-access", helper_for_access(lvl),
+    raise("wild-access", offset_helper(lvl, lockless_),
           fmt::format("expected: {} of a {} entry inside a live page-table page or pgd object\n"
                       "actual:   {} at {:#x}, {}",
                       op, tgt::level_name(lvl), op, ptr,
@@ -126,12 +118,12 @@ void Machine::bad_access(u64 ptr, Level lvl, bool write) const {
     raise("use-after-free", p->freed_by ? p->freed_by : "free_page",
           fmt::format("expected: {} of a {} entry in a live page-table page\n"
                       "actual:   {} at {:#x} ({}) in a page freed by {}",
-                      op, tgt::level_name(lvl), op, ptr, helper_for_access(lvl),
+                      op, tgt::level_name(lvl), op, ptr, offset_helper(lvl, lockless_),
                       p->freed_by ? p->freed_by : "?"));
   if (p->slab) {
     const u64 off = ptr - page_va(i);
     if (off < p->obj_off || off + 8 > p->obj_off + p->obj_size)
-      raise("wild-access", helper_for_access(lvl),
+      raise("wild-access", offset_helper(lvl, lockless_),
             fmt::format("expected: {} of a {} entry inside the {}-byte pgd_cache object at {:#x}\n"
                         "actual:   {} at {:#x}, {:+d} bytes from the object start (slab-out-of-bounds)",
                         op, tgt::level_name(lvl), p->obj_size, page_va(i) + p->obj_off, op, ptr,

@@ -135,7 +135,6 @@ class Machine {
   // The access check shared by read and write, and its report.
   void check_access(u64 ptr, tgt::Level lvl, bool write);
   [[noreturn, gnu::cold, gnu::noinline]] void bad_access(u64 ptr, tgt::Level lvl, bool write) const;
-  std::string helper_for_access(tgt::Level lvl) const;
   std::string dump_page(size_t i, const char* reason) const;
   uint32_t pgtable_type() const { return enc_ == PageTypeEncoding::kPgty ? 0xf2000000u : 0xfffffdffu; }
 

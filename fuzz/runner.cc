@@ -64,14 +64,6 @@ struct MmState {
   }
 };
 
-std::string offset_helper(Level l, bool lockless) {
-  switch (l) {
-    case Level::kPgd: return "pgd_offset";
-    case Level::kPte: return lockless ? "pte_offset_map" : "pte_offset_kernel";
-    default: return std::string(tgt::level_name(l)) + (lockless ? "_offset_lockless" : "_offset");
-  }
-}
-
 class Runner {
  public:
   Runner(const Scenario& s, Table& t, const ref::Geometry& g, Machine& m, RunResult& out,

@@ -56,7 +56,7 @@ unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g) {
   const auto [it, fresh] = cache.try_emplace({&v, &g}, 0u);
   if (fresh) {
     auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), machine_for(g.page_shift));
-    it->second = std::min(t->phys_mask_shift(), g.hwc.oa_bits);
+    it->second = pa_bits_of(t->phys_mask_shift(), g);
   }
   return it->second;
 }

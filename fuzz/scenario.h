@@ -96,8 +96,7 @@ bool looks_like_text(const uint8_t* data, size_t size);
 // The address-space half an mm slot maps in (kernel: the upper half).
 const ref::Half& half_for(const ref::Geometry& g, int mm);
 
-// The PA size the machine keeps table and leaf addresses below:
-// min(PHYS_MASK_SHIFT, the CPU's output-address size).
+// pa_bits_of (fuzz/decode.h) for the variant's model on g, built once per pair.
 unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g);
 
 }  // namespace ptfold::fuzz

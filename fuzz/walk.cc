@@ -121,10 +121,7 @@ class WalkEnv {
   }
   // Out of line: no strings in check()'s frame for ASan to poison per access.
   [[noreturn, gnu::cold, gnu::noinline]] void wild(u64 ptr, Level lvl, const char* op) const {
-    const std::string helper = lvl == Level::kPgd   ? "pgd_offset"
-                               : lvl == Level::kPte ? "pte_offset_kernel"
-                                                    : std::string(tgt::level_name(lvl)) + "_offset";
-    raise("wild-access", helper,
+    raise("wild-access", offset_helper(lvl),
           fmt::format("expected: {} of a {} entry inside a page-table page or the pgd object\n"
                       "actual:   {} at {:#x}, outside all {} tables (pgd at {:#x}, {} bytes)",
                       op, tgt::level_name(lvl), op, ptr, n_tables_, tables_[0][0], tables_[0][1]));
@@ -198,7 +195,7 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
     pc.t = tgt::make_variant<u64>(p.variant->name, harness::config_for(g), env);
     pc.variant = p.variant;
     pc.geometry = p.geometry;
-    pc.pa_bits = std::min(pc.t->phys_mask_shift(), g.hwc.oa_bits);
+    pc.pa_bits = pa_bits_of(pc.t->phys_mask_shift(), g);
     pc.offsets = phys_offsets_for(pc.pa_bits);
   }
   Table& t = *pc.t;
@@ -259,9 +256,7 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
     for (const auto& lc : harness::level_compares(g, t, lw, hw))
       if (!lc.equal) {
         const auto l = static_cast<Level>(lc.reader);
-        const std::string helper = l == Level::kPgd   ? "pgd_offset"
-                                   : l == Level::kPte ? "pte_offset_kernel"
-                                                      : std::string(tgt::level_name(l)) + "_offset";
+        const std::string helper = offset_helper(l);
         fail("walk-mismatch", helper,
              fmt::format("va {:#x} ({}): at hardware level {} the {} entry\n"
                          "expected: pa {:#x} (the entry the hardware reads)\nactual:   pa {:#x} (the entry {} computes)",
