@@ -72,7 +72,9 @@ TEST(Zoo16StartupIndexWrap, found_when_the_image_crosses_a_table_boundary) {
     const bool crosses = std::string(p.crosses) != "nothing";
     const auto f = check_startup_identity("x86_64-startup-wrap", l5, p.physaddr, p.size);
     EXPECT_EQ(!f.empty(), crosses) << p.crosses << (f.empty() ? "" : ": " + f.front());
-    if (!f.empty()) EXPECT_NE(f.front().find("__startup_64 on x86_64-la57"), std::string::npos);
+    if (!f.empty()) {
+      EXPECT_NE(f.front().find("__startup_64 on x86_64-la57"), std::string::npos);
+    }
     // 4-level: the P4D case does not exist (the VA would be non-canonical).
     if (p.physaddr < (u64{1} << 46)) {
       const auto f4 = check_startup_identity("x86_64-startup-wrap", l4, p.physaddr, p.size);
