@@ -171,6 +171,43 @@ std::string case_text(const WalkCase& c) {
       c.pgd_slot, c.table_seed);
 }
 
+// The reports, out of line and cold: their strings and fmt arguments would
+// otherwise sit in the hot frame, where ASan poisons and unpoisons every
+// local's scope on each input.
+[[noreturn, gnu::cold, gnu::noinline]] void fail(const ref::Geometry& g, const char* cls, std::string helper,
+                                                 std::string detail) {
+  Finding f(cls, std::move(helper), std::move(detail));
+  f.geometry = g.name;
+  throw f;
+}
+
+[[noreturn, gnu::cold, gnu::noinline]] void fail_level(const ref::Geometry& g, const ref::Half& h, u64 va,
+                                                       const harness::LevelCompare<u64>& lc) {
+  const auto l = static_cast<Level>(lc.reader);
+  const std::string helper = offset_helper(l);
+  fail(g, "walk-mismatch", helper,
+       fmt::format("va {:#x} ({}): at hardware level {} the {} entry\n"
+                   "expected: pa {:#x} (the entry the hardware reads)\nactual:   pa {:#x} (the entry {} computes)",
+                   va, h.name, g.hw[lc.hw].name, tgt::level_name(l), lc.hw_entry, lc.linux_entry_pa, helper));
+}
+
+[[noreturn, gnu::cold, gnu::noinline]] void fail_translation(const ref::Geometry& g, const ref::Half& h, u64 va,
+                                                             Level leaf, u64 want_pa, u64 lsize,
+                                                             const ref::WalkResult<u64>& hw) {
+  fail(g, "walk-mismatch", "__phys_to_pte_val",
+       fmt::format("va {:#x} ({}) mapped by a {} entry\nexpected: pa {:#x}, {:#x}-byte leaf\n"
+                   "actual:   {}",
+                   va, h.name, tgt::level_name(leaf), want_pa, lsize,
+                   hw.ok() ? fmt::format("pa {:#x}, {:#x}-byte leaf", hw.oa, hw.leaf_size)
+                           : fmt::format("{} fault at {}", ref::fault_name(hw.fault),
+                                         hw.fault_hw >= 0 ? g.hw[hw.fault_hw].name : std::string("(root)"))));
+}
+
+[[noreturn, gnu::cold, gnu::noinline]] void fail_round_trip(const ref::Geometry& g, u64 pa, u64 back) {
+  fail(g, "round-trip", "__pte_to_phys",
+       fmt::format("expected: __pte_to_phys(__phys_to_pte_val({:#x})) == {:#x}\nactual:   {:#x}", pa, pa, back));
+}
+
 }  // namespace
 
 bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness::Pair>& pairs,
@@ -248,33 +285,12 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
     for (const auto& st : hw.steps) depth = std::max(depth, static_cast<int>(g.reader_of(st.hw)));
     for (int i = static_cast<int>(c.leaf) + 1; i <= depth; ++i)
       lw.ptr[i] = t.offset(static_cast<Level>(i), lw.ptr[i - 1], va);
-    auto fail = [&](const char* cls, std::string helper, std::string detail) {
-      Finding f(cls, std::move(helper), std::move(detail));
-      f.geometry = g.name;
-      throw f;
-    };
     for (const auto& lc : harness::level_compares(g, t, lw, hw))
-      if (!lc.equal) {
-        const auto l = static_cast<Level>(lc.reader);
-        const std::string helper = offset_helper(l);
-        fail("walk-mismatch", helper,
-             fmt::format("va {:#x} ({}): at hardware level {} the {} entry\n"
-                         "expected: pa {:#x} (the entry the hardware reads)\nactual:   pa {:#x} (the entry {} computes)",
-                         va, h.name, g.hw[lc.hw].name, tgt::level_name(l), lc.hw_entry, lc.linux_entry_pa, helper));
-      }
+      if (!lc.equal) fail_level(g, h, va, lc);
     if (!hw.ok() || hw.oa != c.pa + in_page || hw.leaf_size != lsize)
-      fail("walk-mismatch", "__phys_to_pte_val",
-           fmt::format("va {:#x} ({}) mapped by a {} entry\nexpected: pa {:#x}, {:#x}-byte leaf\n"
-                       "actual:   {}",
-                       va, h.name, tgt::level_name(c.leaf), c.pa + in_page, lsize,
-                       hw.ok() ? fmt::format("pa {:#x}, {:#x}-byte leaf", hw.oa, hw.leaf_size)
-                               : fmt::format("{} fault at {}", ref::fault_name(hw.fault),
-                                             hw.fault_hw >= 0 ? g.hw[hw.fault_hw].name : std::string("(root)"))));
+      fail_translation(g, h, va, c.leaf, c.pa + in_page, lsize, hw);
     const u64 back = t.__pte_to_phys(t.__phys_to_pte_val(c.round_trip_pa));
-    if (back != c.round_trip_pa)
-      fail("round-trip", "__pte_to_phys",
-           fmt::format("expected: __pte_to_phys(__phys_to_pte_val({:#x})) == {:#x}\nactual:   {:#x}",
-                       c.round_trip_pa, c.round_trip_pa, back));
+    if (back != c.round_trip_pa) fail_round_trip(g, c.round_trip_pa, back);
   } catch (Finding& f) {
     env.end();
     *finding = std::move(f);

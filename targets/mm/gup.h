@@ -28,16 +28,27 @@ struct GupResult {
 
 namespace gup_detail {
 
-// Where each on-stack copy sits: at byte 0x7f8 of a 64 KiB-aligned slot,
-// the same page offset for every page size in every run. A helper that
-// rounds &copy down to its page and re-indexes (ZOO-04) lands on the copy
-// itself - and the bug hides - only for index 255, never one of the
-// decoder's first, last or middle picks - instead of wherever ASLR's
-// sub-page stack offset put it (the arm64-lockless-stackcopy regression once
-// came out clean that way: its index matched the copy's offset by chance).
-struct alignas(65536) StackCopySlot {
-  unsigned char below[0x7f8];
-  u64 v;
+// Where the on-stack copies sit: all four in gup_fast's frame, in one
+// 64 KiB-aligned block, each at byte 0x7f8 of its own 16 KiB quarter - the
+// same page offsets for every page size in every run. A helper that rounds
+// &copy down to its page and re-indexes (ZOO-04) lands on a copy - and the
+// bug hides - only at index 255 (4K, 16K pages) or 255 + 2048k (64K pages),
+// never one of the decoder's first, last or middle picks, instead of
+// wherever ASLR's sub-page stack offset put it (the arm64-lockless-stackcopy
+// regression once came out clean that way: its index matched the copy's
+// offset by chance). One block, not one per level: ASan clears a frame's
+// shadow on return, and four 64 KiB-aligned frames cost fuzz_ops 4% of its
+// executions in memset.
+struct alignas(65536) StackCopies {
+  struct alignas(16384) Quarter {
+    unsigned char below[0x7f8];
+    u64 v;
+  };
+  Quarter level[4];  // pgd, p4d, pud, pmd
+  u64& pgd() { return level[0].v; }
+  u64& p4d() { return level[1].v; }
+  u64& pud() { return level[2].v; }
+  u64& pmd() { return level[3].v; }
 };
 
 template <class Env>
@@ -76,11 +87,11 @@ void pte_range(LinuxPageTable<u64, Env>& t, u64 pmd_copy_addr, u64 addr, GupResu
 }
 
 template <class Env>
-void pmd_range(LinuxPageTable<u64, Env>& t, u64 pudp, u64 pud_copy_addr, u64 addr, GupResult& r) {
+void pmd_range(LinuxPageTable<u64, Env>& t, StackCopies& s, u64 pudp, u64 pud_copy_addr, u64 addr,
+               GupResult& r) {
   const u64 pmdp = t.pmd_offset_lockless(pudp, pud_copy_addr, addr);
   r.ptr[3] = pmdp;
-  StackCopySlot pmd_slot;
-  u64& pmd = pmd_slot.v;
+  u64& pmd = s.pmd();
   pmd = t.env().read(pmdp, Level::kPmd);  // pmdp_get_lockless
   StackCopy<Env> guard(t.env(), &pmd);
   r.val[3] = pmd;
@@ -95,11 +106,11 @@ void pmd_range(LinuxPageTable<u64, Env>& t, u64 pudp, u64 pud_copy_addr, u64 add
 }
 
 template <class Env>
-void pud_range(LinuxPageTable<u64, Env>& t, u64 p4dp, u64 p4d_copy_addr, u64 addr, GupResult& r) {
+void pud_range(LinuxPageTable<u64, Env>& t, StackCopies& s, u64 p4dp, u64 p4d_copy_addr, u64 addr,
+               GupResult& r) {
   const u64 pudp = t.pud_offset_lockless(p4dp, p4d_copy_addr, addr);
   r.ptr[2] = pudp;
-  StackCopySlot pud_slot;
-  u64& pud = pud_slot.v;
+  u64& pud = s.pud();
   pud = t.env().read(pudp, Level::kPud);  // READ_ONCE(*pudp)
   StackCopy<Env> guard(t.env(), &pud);
   r.val[2] = pud;
@@ -110,21 +121,21 @@ void pud_range(LinuxPageTable<u64, Env>& t, u64 p4dp, u64 p4d_copy_addr, u64 add
     r.leaf_value = pud;
     return;
   }
-  pmd_range(t, pudp, addr_of<Env>(pud), addr, r);
+  pmd_range(t, s, pudp, addr_of<Env>(pud), addr, r);
 }
 
 template <class Env>
-void p4d_range(LinuxPageTable<u64, Env>& t, u64 pgdp, u64 pgd_copy_addr, u64 addr, GupResult& r) {
+void p4d_range(LinuxPageTable<u64, Env>& t, StackCopies& s, u64 pgdp, u64 pgd_copy_addr, u64 addr,
+               GupResult& r) {
   const u64 p4dp = t.p4d_offset_lockless(pgdp, pgd_copy_addr, addr);
   r.ptr[1] = p4dp;
-  StackCopySlot p4d_slot;
-  u64& p4d = p4d_slot.v;
+  u64& p4d = s.p4d();
   p4d = t.env().read(p4dp, Level::kP4d);  // READ_ONCE(*p4dp)
   StackCopy<Env> guard(t.env(), &p4d);
   r.val[1] = p4d;
   r.depth = 1;
   if (!to_bool(t.p4d_present(p4d))) return;
-  pud_range(t, p4dp, addr_of<Env>(p4d), addr, r);
+  pud_range(t, s, p4dp, addr_of<Env>(p4d), addr, r);
 }
 
 }  // namespace gup_detail
@@ -135,14 +146,14 @@ GupResult gup_fast(LinuxPageTable<u64, Env>& t, const Mm<u64>& mm, u64 addr) {
   GupResult r;
   const u64 pgdp = t.pgd_offset(mm, addr);
   r.ptr[0] = pgdp;
-  gup_detail::StackCopySlot pgd_slot;
-  u64& pgd = pgd_slot.v;
+  gup_detail::StackCopies s;
+  u64& pgd = s.pgd();
   pgd = t.env().read(pgdp, Level::kPgd);  // READ_ONCE(*pgdp)
   gup_detail::StackCopy<Env> guard(t.env(), &pgd);
   r.val[0] = pgd;
   r.depth = 0;
   if (to_bool(t.pgd_none(pgd))) return r;
-  gup_detail::p4d_range(t, pgdp, gup_detail::addr_of<Env>(pgd), addr, r);
+  gup_detail::p4d_range(t, s, pgdp, gup_detail::addr_of<Env>(pgd), addr, r);
   return r;
 }
 
