@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -20,6 +21,7 @@
 #include "fuzz/boot_ops.h"
 #include "harness/compare.h"
 #include "reference/dispatch.h"
+#include "targets/arm64/hotplug.h"
 #include "targets/mm/debug_vm_pgtable.h"
 #include "targets/mm/free_pgtables.h"
 #include "targets/mm/gup.h"
@@ -46,6 +48,11 @@ struct Mapping {
   Level leaf = Level::kPte;
 };
 
+// The owner the machine charges hot-added linear-map tables to: they are
+// init_mm's, but kept apart so that hot-remove's frees can be accounted.
+constexpr int kHotplugOwner = kDebugMm + 1;
+static_assert(kHotplugOwner < Machine::kMaxMms);
+
 struct MmState {
   bool live = false;
   tgt::Mm<u64> mm;
@@ -53,6 +60,7 @@ struct MmState {
   // Inline, sorted: at most one mapping and one VMA per op of the scenario.
   FlatMap<u64, Mapping, kMaxOps> maps;  // by va
   FlatMap<u64, u64, kMaxOps> vmas;      // vm_start -> vm_end, merged
+  FlatMap<u64, Mapping, kMaxOps> hot;   // init_mm: hot-added ranges (size: the range)
   // Emptied in place: the state outlives inputs (see run_scenario), and
   // assigning a fresh MmState meant a kilobyte memset and copy under ASan.
   void reset() {
@@ -61,6 +69,7 @@ struct MmState {
     c = tgt::MmCounters{};
     maps.clear();
     vmas.clear();
+    hot.clear();
   }
 };
 
@@ -81,8 +90,10 @@ class Runner {
     for (const Op& op : s_.ops) step(op);
     for (int i = 0; i < kUserMms; ++i)
       if (mms_[i].live) exit_mmap(i);
-    // init_mm's vmalloc tables are never freed by the kernel: drop them.
+    // init_mm's vmalloc and linear-map tables are never freed by the kernel
+    // at teardown: drop them.
     m_.drop_owned_by(kKernelMm);
+    m_.drop_owned_by(kHotplugOwner);
     if (m_.nr_pagetable() != 0)
       fail("leak", "pagetable_dtor",
            fmt::format("expected: NR_PAGETABLE 0 after every mm is torn down\nactual:   {}", m_.nr_pagetable()));
@@ -123,18 +134,26 @@ class Runner {
     st.live = true;
   }
 
-  const Mapping* find_mapping(const MmState& st, u64 va) const {
-    auto it = st.maps.upper_bound(va);
-    if (it == st.maps.begin()) return nullptr;
+  static const Mapping* find_in(const FlatMap<u64, Mapping, kMaxOps>& m, u64 va) {
+    auto it = m.upper_bound(va);
+    if (it == m.begin()) return nullptr;
     --it;
     return va - it->second.va < it->second.size ? &it->second : nullptr;
   }
-  bool overlaps(const MmState& st, u64 va, u64 size) const {
-    auto it = st.maps.lower_bound(va);
-    if (it != st.maps.end() && it->first - va < size) return true;
-    if (it == st.maps.begin()) return false;
+  static bool overlaps_in(const FlatMap<u64, Mapping, kMaxOps>& m, u64 va, u64 size) {
+    auto it = m.lower_bound(va);
+    if (it != m.end() && it->first - va < size) return true;
+    if (it == m.begin()) return false;
     --it;
     return va - it->second.va < it->second.size;
+  }
+  // What the shadow says maps va: a mapping, or a hot-added range.
+  const Mapping* find_mapping(const MmState& st, u64 va) const {
+    const Mapping* m = find_in(st.maps, va);
+    return m ? m : find_in(st.hot, va);
+  }
+  bool overlaps(const MmState& st, u64 va, u64 size) const {
+    return overlaps_in(st.maps, va, size) || overlaps_in(st.hot, va, size);
   }
 
   // O5: the hardware walk from the root vs the shadow map, and the Linux
@@ -181,11 +200,12 @@ class Runner {
                          hw.fault_hw >= 0 ? g_.hw[hw.fault_hw].name : std::string("(root)"),
                          stray.empty() ? "" : "; " + stray));
       }
-      if (hw.oa != expect || hw.leaf_size != want->size)
+      if (hw.oa != expect || hw.leaf_size != leaf_size(want->leaf))
         fail("walk-mismatch", "__phys_to_pte_val",
              fmt::format("va {:#x} ({}) is mapped by a {} entry\nexpected: pa {:#x}, {:#x}-byte leaf\n"
                          "actual:   pa {:#x}, {:#x}-byte leaf",
-                         va, h.name, tgt::level_name(want->leaf), expect, want->size, hw.oa, hw.leaf_size));
+                         va, h.name, tgt::level_name(want->leaf), expect, leaf_size(want->leaf), hw.oa,
+                         hw.leaf_size));
     } else if (hw.ok()) {
       const auto r = static_cast<Level>(g_.reader_of(hw.leaf_hw));
       fail("walk-mismatch", std::string(tgt::level_name(r)) + "_clear",
@@ -231,9 +251,16 @@ class Runner {
     Level leaf = op.leaf;
     const u64 size = leaf_size(leaf);
     if (op.va & (size - 1) || overlaps(st, op.va, size)) return;
+    u64 p = t_->pgd_offset(st.mm, op.va);
+    if (op.mm == kKernelMm) {
+      // vmalloc and the linear map never share a table in the kernel; a
+      // scenario keeps them under different pgd entries (hot-remove frees
+      // every table it empties, and vmalloc's pmd tables are constructed).
+      if (hot_pgd(st, p)) return;
+      if (std::find(kernel_pgds_.begin(), kernel_pgds_.end(), p) == kernel_pgds_.end()) kernel_pgds_.push_back(p);
+    }
     record(op);
     m_.set_current_mm(op.mm);
-    u64 p = t_->pgd_offset(st.mm, op.va);
     for (int i = 1; i <= static_cast<int>(leaf); ++i) {
       const auto l = static_cast<Level>(i);
       p = tgt::pxd_alloc(*t_, st.mm, st.c, l, p, op.va, (op.race >> i) & 1);
@@ -250,6 +277,65 @@ class Runner {
     st.maps[op.va] = Mapping{op.va, size, op.pa, leaf};
     if (op.mm != kKernelMm) add_vma(st, op.va, op.va + size);
     check_va(op.mm, op.va + 8);
+  }
+
+  // Whether the pgd entry at pgdp covers part of a hot-added range.
+  bool hot_pgd(const MmState& st, u64 pgdp) {
+    for (const auto& [va, r] : st.hot)
+      if (pgdp >= t_->pgd_offset(st.mm, r.va) && pgdp <= t_->pgd_offset(st.mm, r.va + r.size - 1)) return true;
+    return false;
+  }
+
+  // arch_add_memory(): the range mapped into init_mm's linear map.
+  void hot_add(const Op& op) {
+    MmState& st = mms_[kKernelMm];
+    const tgt::LinearMap lm = t_->hotplug_linear_map();
+    if (lm.empty() || !st.live || op.len == 0) return;
+    if (op.va < lm.start || op.va + op.len - 1 > lm.end - 1 || overlaps(st, op.va, op.len)) return;
+    const u64 lo = t_->pgd_offset(st.mm, op.va), hi = t_->pgd_offset(st.mm, op.va + op.len - 1);
+    for (u64 p : kernel_pgds_)
+      if (p >= lo && p <= hi) return;
+    record(op);
+    m_.set_current_mm(kHotplugOwner);
+    tgt::arm64::__create_pgd_mapping(*t_, st.mm, op.pa, op.va, op.len);
+    st.hot[op.va] = Mapping{op.va, op.len, op.pa, op.leaf};
+    check_va(kKernelMm, op.va + 8);
+    if (op.len > leaf_size(op.leaf)) check_va(kKernelMm, op.va + op.len - leaf_size(op.leaf) + 8);
+  }
+
+  // arch_remove_memory() of the hot-added range at (or after) va: the
+  // leaves cleared, every table the range emptied freed.
+  void hot_remove(const Op& op) {
+    MmState& st = mms_[kKernelMm];
+    const tgt::LinearMap lm = t_->hotplug_linear_map();
+    if (lm.empty() || !st.live || st.hot.empty()) return;
+    const Mapping* r = find_in(st.hot, op.va);
+    if (!r) {
+      auto it = st.hot.lower_bound(op.va);
+      if (it == st.hot.end()) it = st.hot.begin();
+      r = &it->second;
+    }
+    const Mapping gone = *r;
+    Op shown = op;
+    shown.va = gone.va;
+    record(shown);
+    m_.set_current_mm(kHotplugOwner);
+    tgt::arm64::__remove_pgd_mapping(*t_, st.mm, lm, gone.va, gone.size);
+    st.hot.erase(gone.va);
+    check_va(kKernelMm, gone.va + 8);
+    if (gone.size > leaf_size(gone.leaf)) check_va(kKernelMm, gone.va + gone.size - leaf_size(gone.leaf) + 8);
+    // With nothing hot-added left, free_empty_tables() has freed every table
+    // hot-add allocated (vmalloc's live under other pgd entries) - unless a
+    // pgd entry straddles PAGE_OFFSET or PAGE_END (4K/52: 2^48-byte entries,
+    // PAGE_END = -2^47), where pgtable_range_aligned() keeps the tables below
+    // it by design.
+    const u64 top = (u64{1} << t_->shift(Level::kPgd)) - 1;
+    std::string first;
+    if (st.hot.empty() && !(lm.page_offset & top) && !(lm.end & top))
+      if (const size_t n = m_.live_owned_by(kHotplugOwner, &first))
+        fail("leak", "free_empty_tables",
+             fmt::format("expected: every linear-map table freed once all hot-added memory is removed\n"
+                         "actual:   {} still allocated, first: {}", n, first));
   }
 
   void unmap(const Op& op) {
@@ -434,6 +520,8 @@ class Runner {
           exit_mmap(op.mm);
         }
         break;
+      case OpKind::kHotAdd: hot_add(op); break;
+      case OpKind::kHotRemove: hot_remove(op); break;
       default:
         // Boot ops (fuzz/boot_ops.h): run where the model offers the helper.
         if (const tgt::VariantInfo* v = tgt::find_variant(s_.variant);
@@ -453,6 +541,7 @@ class Runner {
   std::vector<Op>& executed_;
   MmState (&mms_)[kDebugMm + 1];
   unsigned ran_once_ = 0;  // OpKinds run already, for once()
+  StaticVec<u64, kMaxOps> kernel_pgds_;  // pgd entries init_mm's map ops went through
 };
 
 // The variant instantiated on a machine, one per (variant, geometry) for the

@@ -25,6 +25,9 @@ constexpr OpKind kOpTable[16] = {
     OpKind::kUnmap,  OpKind::kUnmap,  OpKind::kMunmap, OpKind::kMunmap, OpKind::kGup,
     OpKind::kGup,    OpKind::kDebugVm, OpKind::kMmNew, OpKind::kMmFree, OpKind::kMap,
     OpKind::kMap};
+// Opcode bytes 0x8b, 0x9b, ... 0xfb (bit 7 set, low nibble 11: the mm slot
+// bits are unused by debug-vm) are the memory-hotplug ops.
+constexpr uint8_t kHotOpcode = 0x8b;
 int slot_of(uint8_t b) {
   const int s = (b >> 4) & 7;
   return s < 4 ? s : s == 4 ? kKernelMm : 0;
@@ -50,19 +53,21 @@ static void encode_va(std::vector<uint8_t>& out, u64 va) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(va >> (8 * i)));
 }
 
-unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g) {
+const PairFacts& facts_for(const tgt::VariantInfo& v, const ref::Geometry& g) {
   // Asked per input by decode_ops: a model is built once per pair.
-  static std::map<std::pair<const tgt::VariantInfo*, const ref::Geometry*>, unsigned> cache;
-  const auto [it, fresh] = cache.try_emplace({&v, &g}, 0u);
+  static std::map<std::pair<const tgt::VariantInfo*, const ref::Geometry*>, PairFacts> cache;
+  const auto [it, fresh] = cache.try_emplace({&v, &g});
   if (fresh) {
     auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), machine_for(g.page_shift));
-    it->second = pa_bits_of(t->phys_mask_shift(), g);
+    it->second.pa_bits = pa_bits_of(t->phys_mask_shift(), g);
+    it->second.linear_map = t->hotplug_linear_map();
   }
   return it->second;
 }
 
 // Normalises an op in place for geometry g (idempotent).
-static void normalise(Op& op, const ref::Geometry& g, unsigned pa_bits) {
+static void normalise(Op& op, const ref::Geometry& g, const PairFacts& facts) {
+  const unsigned pa_bits = facts.pa_bits;
   const ref::Half& h = half_for(g, op.mm);
   const u64 pa_mask = pa_bits >= 64 ? ~u64{0} : (u64{1} << pa_bits) - 1;
   switch (op.kind) {
@@ -84,6 +89,29 @@ static void normalise(Op& op, const ref::Geometry& g, unsigned pa_bits) {
       op.mm = 0;
       op.va = place_in_half(h, op.va, g.page_size());
       break;
+    case OpKind::kHotAdd:
+    case OpKind::kHotRemove: {
+      // One to four leaves inside the linear map, aligned to the leaf size
+      // (hot-remove: va names the hot-added range to remove).
+      op.mm = kKernelMm;
+      // alloc_init_pud() maps pud blocks only with 4K pages
+      // (pud_sect_supported()) and goes on to pmd blocks otherwise.
+      if (op.leaf == Level::kPud && (g.page_shift != 12 || !block_allowed(g, op.leaf))) op.leaf = Level::kPmd;
+      if (!block_allowed(g, op.leaf) || op.kind == OpKind::kHotRemove) op.leaf = Level::kPte;
+      const u64 size = op.kind == OpKind::kHotAdd ? leaf_size(g, op.leaf) : g.page_size();
+      op.len = op.kind == OpKind::kHotAdd ? std::clamp<u64>(op.len / size, 1, 4) * size : 0;
+      op.pa = op.kind == OpKind::kHotAdd ? op.pa & pa_mask & ~(size - 1) : 0;
+      // The whole range inside the physical address space (mhp_range_allowed()).
+      if (op.pa + op.len - 1 > pa_mask) op.pa = (pa_mask - op.len + 1) & ~(size - 1);
+      const tgt::LinearMap& lm = facts.linear_map;
+      if (lm.empty() || lm.end - lm.start < std::max(op.len, size)) {
+        op.va = place_in_half(h, op.va, size);
+        break;
+      }
+      const u64 slots = (lm.end - lm.start - std::max(op.len, size)) / size + 1;
+      op.va = lm.start + ((op.va - lm.start) / size % slots) * size;
+      break;
+    }
     default:
       op.va = place_in_half(h, op.va, g.page_size());
       break;
@@ -101,9 +129,9 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
   s.variant = p.variant->name;
   s.geometry = g.name;
   s.ops.clear();
-  const unsigned pa_bits = pa_bits_for(*p.variant, g);
+  const PairFacts& facts = facts_for(*p.variant, g);
   const uint8_t opt = r.u8();
-  const auto offs = phys_offsets_for(pa_bits);
+  const auto offs = phys_offsets_for(facts.pa_bits);
   s.phys_offset = offs[(opt & 3) % offs.size()];
   s.slab_slot = (opt >> 2) & 7;
   s.page_type = (opt & 0x20) ? PageTypeEncoding::kLegacy : PageTypeEncoding::kPgty;
@@ -112,6 +140,20 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
     Op op;
     if (boot_opcode(b, &op.kind)) {
       decode_boot_op(r, *p.variant, g, &op);
+      s.ops.push_back(op);
+      continue;
+    }
+    if ((b & 0x8f) == kHotOpcode) {
+      // f: bit 0 remove, bits 1-2 leaf level (pte, pmd, pud), bits 3-4 leaves - 1.
+      const uint8_t f = r.u8();
+      op.kind = f & 1 ? OpKind::kHotRemove : OpKind::kHotAdd;
+      op.leaf = ((f >> 1) & 3) == 1 ? Level::kPmd : ((f >> 1) & 3) == 2 ? Level::kPud : Level::kPte;
+      op.va = decode_va(r, g, half_for(g, kKernelMm));
+      if (op.kind == OpKind::kHotAdd) {
+        op.len = (((f >> 3) & 3) + u64{1}) * leaf_size(g, op.leaf);
+        op.pa = r.u40le() << g.page_shift;
+      }
+      normalise(op, g, facts);
       s.ops.push_back(op);
       continue;
     }
@@ -143,7 +185,7 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
       default:
         break;
     }
-    normalise(op, g, pa_bits);
+    normalise(op, g, facts);
     s.ops.push_back(op);
   }
   return true;
@@ -168,6 +210,19 @@ std::vector<uint8_t> encode_ops(const Scenario& s, const std::vector<harness::Pa
   for (const Op& op : s.ops) {
     if (is_boot_op(op.kind)) {
       encode_boot_op(out, op, *pairs[idx].variant, g);
+      continue;
+    }
+    if (op.kind == OpKind::kHotAdd || op.kind == OpKind::kHotRemove) {
+      const u64 size = leaf_size(g, op.leaf);
+      const uint8_t lv = op.leaf == Level::kPmd ? 1 : op.leaf == Level::kPud ? 2 : 0;
+      const uint8_t n = op.kind == OpKind::kHotAdd ? static_cast<uint8_t>(op.len / size - 1) : 0;
+      out.push_back(kHotOpcode);
+      out.push_back(static_cast<uint8_t>((op.kind == OpKind::kHotRemove ? 1 : 0) | (lv << 1) | ((n & 3) << 3)));
+      encode_va(out, op.va);
+      if (op.kind == OpKind::kHotAdd) {
+        const u64 pfn = op.pa >> g.page_shift;
+        for (int i = 0; i < 5; ++i) out.push_back(static_cast<uint8_t>(pfn >> (8 * i)));
+      }
       continue;
     }
     out.push_back(static_cast<uint8_t>(opcode_for(op.kind) | slot_bits(op.mm)));
@@ -227,6 +282,10 @@ std::string op_text(const Op& op) {
     case OpKind::kDebugVm: return fmt::format("debug-vm va={:#x}", op.va);
     case OpKind::kMmNew: return fmt::format("mm-new {}", mm_name(op.mm));
     case OpKind::kMmFree: return fmt::format("mm-free {}", mm_name(op.mm));
+    case OpKind::kHotAdd:
+      return fmt::format("hot-add va={:#x} pa={:#x} len={:#x} level={}", op.va, op.pa, op.len,
+                         tgt::level_name(op.leaf));
+    case OpKind::kHotRemove: return fmt::format("hot-remove va={:#x}", op.va);
     default: return boot_op_text(op);
   }
   return "?";
@@ -354,6 +413,18 @@ Scenario parse_text(std::string_view text) {
       s.ops.push_back(op);
       continue;
     }
+    if (cmd == "hot-add" || cmd == "hot-remove") {
+      op.kind = cmd == "hot-add" ? OpKind::kHotAdd : OpKind::kHotRemove;
+      op.va = need("va");
+      if (op.kind == OpKind::kHotAdd) {
+        op.pa = need("pa");
+        op.len = need("len");
+        if (auto it = kv.find("level"); it != kv.end()) op.leaf = parse_level(it->second, line_no);
+      }
+      normalise(op, *g, facts_for(*vinfo, *g));
+      s.ops.push_back(op);
+      continue;
+    }
     if (cmd == "map") op.kind = OpKind::kMap;
     else if (cmd == "unmap") op.kind = OpKind::kUnmap;
     else if (cmd == "munmap") op.kind = OpKind::kMunmap;
@@ -380,7 +451,7 @@ Scenario parse_text(std::string_view text) {
       }
     }
     if (op.kind == OpKind::kMunmap) op.len = need("len");
-    normalise(op, *g, pa_bits);
+    normalise(op, *g, facts_for(*vinfo, *g));
     s.ops.push_back(op);
   }
   if (!g) throw ScenarioError("scenario names no variant and geometry (add 'variant NAME' and 'geometry NAME' lines)");

@@ -13,12 +13,19 @@
 //   gup mm0 va=0x...                    fast GUP's lockless walk
 //   debug-vm va=0x...                   the debug_vm_pgtable sequence
 //   mm-new mm1 / mm-free mm1
+//   hot-add va=0x... pa=0x... len=0x... level=pte|pmd|pud
+//                                       arch_add_memory() into the linear map
+//   hot-remove va=0x...                 arch_remove_memory() of the range
+//                                       hot-added at (or after) va
 //   kasan-early-p4d / startup-identity / mode-probe / gstage-block
 //                                       boot ops, see fuzz/boot_ops.h
 // mm0..mm3 are user address spaces, `kernel` is init_mm; mm0 and kernel
 // exist when a scenario starts. Every live mm is torn down at the end.
 // debug-vm and each boot op run once per scenario, as once per boot in the
-// kernel: a repeat is skipped (and left out of the op trace).
+// kernel: a repeat is skipped (and left out of the op trace). The hotplug
+// ops run where the model has the arch's hotplug code (arm64); a hot-add
+// overlapping mapped memory, or under a pgd entry init_mm's map ops use
+// (vmalloc and the linear map never share a table), is skipped too.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +55,9 @@ enum class OpKind : uint8_t {
   kMap, kUnmap, kMunmap, kGup, kDebugVm, kMmNew, kMmFree,
   // Boot ops (fuzz/boot_ops.h): helpers beside the walk, where offered.
   kEarlyP4d, kStartupIdentity, kModeProbe, kGstageBlock,
+  // Memory hotplug of the kernel's linear map (targets/arm64/hotplug.h),
+  // where the model has it: len bytes of `leaf`-sized mappings at va.
+  kHotAdd, kHotRemove,
 };
 
 struct Op {
@@ -55,8 +65,8 @@ struct Op {
   int mm = 0;                          // 0..3 user, kKernelMm
   u64 va = 0;
   u64 pa = 0;                          // map
-  u64 len = 0;                         // munmap
-  tgt::Level leaf = tgt::Level::kPte;  // map: pte, pmd or pud
+  u64 len = 0;                         // munmap, hot-add
+  tgt::Level leaf = tgt::Level::kPte;  // map, hot-add: pte, pmd or pud
   unsigned race = 0;                   // map: bit (1 << level) per raced allocation
 };
 
@@ -96,7 +106,13 @@ bool looks_like_text(const uint8_t* data, size_t size);
 // The address-space half an mm slot maps in (kernel: the upper half).
 const ref::Half& half_for(const ref::Geometry& g, int mm);
 
-// pa_bits_of (fuzz/decode.h) for the variant's model on g, built once per pair.
-unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g);
+// What decoding needs of the variant's model on g, built once per pair:
+// pa_bits_of (fuzz/decode.h) and the linear map hot-add goes into.
+struct PairFacts {
+  unsigned pa_bits = 48;
+  tgt::LinearMap linear_map;
+};
+const PairFacts& facts_for(const tgt::VariantInfo& v, const ref::Geometry& g);
+inline unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g) { return facts_for(v, g).pa_bits; }
 
 }  // namespace ptfold::fuzz

@@ -47,6 +47,15 @@ struct Mm {
   bool init_mm = false;  // &init_mm: kernel page tables (UXN vs PXN, ...)
 };
 
+// The linear map memory hotplug maps into (arm64 asm/memory.h): PAGE_OFFSET
+// (the floor of hot-remove's free_empty_tables), the first address the
+// hardware reaches there (_PAGE_OFFSET(vabits_actual), where
+// arch_get_mappable_range() starts) and PAGE_END (the ceiling).
+struct LinearMap {
+  u64 page_offset = 0, start = 0, end = 0;
+  bool empty() const { return start >= end; }
+};
+
 // struct mmu_gather: the env queues page-table pages here and frees them at
 // tlb_finish_mmu() (fuzz/ models the deferred-free protocol).
 struct MmuGather {
@@ -185,6 +194,9 @@ class LinuxPageTable {
   // --- Helpers beside the walk -------------------------------------------------
   // The boot-time and KVM helpers this model has (targets/boot.h), or nullptr.
   virtual BootHelpers* boot_helpers() { return nullptr; }
+  // The linear map memory hot-add maps into, where the model has the arch's
+  // hot-add/hot-remove code (targets/arm64/hotplug.h); empty otherwise.
+  virtual LinearMap hotplug_linear_map() const { return {}; }
 
   // --- Allocation (concrete only) --------------------------------------------
   virtual u64 pgd_alloc(Mm<W>& mm) = 0;

@@ -56,6 +56,15 @@ class Arm64 : public LinuxPageTable<W, Env> {
     return cfg_.ARM64_BOOT_TIME_PAGE_SIZE ? ptg_pgtable_levels_ > 2 : cfg_.PGTABLE_LEVELS > 2;
   }
   bool mm_pmd_folded() const override { return !pgtable_l3_enabled(); }
+  // asm/memory.h (no KASAN): PAGE_OFFSET = _PAGE_OFFSET(VA_BITS), the
+  // reachable start _PAGE_OFFSET(vabits_actual), PAGE_END =
+  // _PAGE_END(VA_BITS_MIN), VA_BITS_MIN 47 for 16K pages and 48 otherwise
+  // when VA_BITS > 48.
+  LinearMap hotplug_linear_map() const override {
+    const unsigned va_bits_min = cfg_.VA_BITS <= 48 ? cfg_.VA_BITS : this->PAGE_SIZE() == 16384 ? 47 : 48;
+    return {u64{0} - (u64{1} << cfg_.VA_BITS), u64{0} - (u64{1} << vabits_actual()),
+            u64{0} - (u64{1} << (va_bits_min - 1))};
+  }
   bool lpa2_is_enabled() const { return cfg_.ARM64_LPA2 && cfg_.tcr_ds; }
 
   unsigned shift(Level l) const override { return shift_[static_cast<int>(l)]; }
