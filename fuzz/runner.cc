@@ -341,7 +341,7 @@ class Runner {
   void unmap(const Op& op) {
     MmState& st = mms_[op.mm];
     if (!st.live || st.maps.empty()) return;
-    const Mapping* mp = find_mapping(st, op.va);
+    const Mapping* mp = find_in(st.maps, op.va);  // not a hot-added range: hot-remove's
     if (!mp) {
       auto it = st.maps.lower_bound(op.va);
       if (it == st.maps.end()) it = st.maps.begin();
