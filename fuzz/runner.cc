@@ -147,6 +147,13 @@ class Runner {
     --it;
     return va - it->second.va < it->second.size;
   }
+  // The entry an unmap-style op acts on: the one containing va, else the
+  // first at or after it, else the first. `m` is not empty.
+  static const Mapping& pick_in(const FlatMap<u64, Mapping, kMaxOps>& m, u64 va) {
+    if (const Mapping* hit = find_in(m, va)) return *hit;
+    auto it = m.lower_bound(va);
+    return (it == m.end() ? m.begin() : it)->second;
+  }
   // What the shadow says maps va: a mapping, or a hot-added range.
   const Mapping* find_mapping(const MmState& st, u64 va) const {
     const Mapping* m = find_in(st.maps, va);
@@ -309,13 +316,7 @@ class Runner {
     MmState& st = mms_[kKernelMm];
     const tgt::LinearMap lm = t_->hotplug_linear_map();
     if (lm.empty() || !st.live || st.hot.empty()) return;
-    const Mapping* r = find_in(st.hot, op.va);
-    if (!r) {
-      auto it = st.hot.lower_bound(op.va);
-      if (it == st.hot.end()) it = st.hot.begin();
-      r = &it->second;
-    }
-    const Mapping gone = *r;
+    const Mapping gone = pick_in(st.hot, op.va);
     Op shown = op;
     shown.va = gone.va;
     record(shown);
@@ -341,13 +342,7 @@ class Runner {
   void unmap(const Op& op) {
     MmState& st = mms_[op.mm];
     if (!st.live || st.maps.empty()) return;
-    const Mapping* mp = find_in(st.maps, op.va);  // not a hot-added range: hot-remove's
-    if (!mp) {
-      auto it = st.maps.lower_bound(op.va);
-      if (it == st.maps.end()) it = st.maps.begin();
-      mp = &it->second;
-    }
-    const Mapping victim = *mp;
+    const Mapping victim = pick_in(st.maps, op.va);  // never a hot-added range: hot-remove's
     Op shown = op;
     shown.va = victim.va;
     record(shown);

@@ -63,6 +63,7 @@ inline const char* unmap_name(Level l) {
 }
 inline const char* free_empty_name(Level l) {
   switch (l) {
+    case Level::kPgd: return "free_empty_tables";
     case Level::kP4d: return "free_empty_p4d_table";
     case Level::kPud: return "free_empty_pud_table";
     case Level::kPmd: return "free_empty_pmd_table";
@@ -112,7 +113,8 @@ void alloc_init(LinuxPageTable<u64, Env>& t, const Mm<u64>& mm, Level l, u64 par
   } while (p += 8, addr = next, addr != end);
 }
 
-// unmap_hotplug_<l>_range(parentp, addr, end, free_mapped = false).
+// unmap_hotplug_<l>_range(parentp, addr, end, free_mapped = false); at kPgd
+// (parentp the pgd itself) unmap_hotplug_range().
 template <class Env>
 void unmap_hotplug(LinuxPageTable<u64, Env>& t, Level l, u64 parentp, u64 addr, u64 end) {
   u64 next;
@@ -156,7 +158,8 @@ bool level_folded_for_free(const LinuxPageTable<u64, Env>& t, Level l) {
   }
 }
 
-// free_empty_<l>_table(parentp, addr, end, floor, ceiling).
+// free_empty_<l>_table(parentp, addr, end, floor, ceiling); at kPgd (parentp
+// the pgd itself) free_empty_tables(), which frees no pgd.
 template <class Env>
 void free_empty_table(LinuxPageTable<u64, Env>& t, Level l, u64 parentp, u64 addr, u64 end, u64 floor,
                       u64 ceiling) {
@@ -178,7 +181,7 @@ void free_empty_table(LinuxPageTable<u64, Env>& t, Level l, u64 parentp, u64 add
               "WARN_ON(!pXd_present() || !pXd_table() || pXd_sect())");
       free_empty_table(t, child_of(l), p, addr, next, floor, ceiling);
     } while (addr = next, addr < end);
-    if (level_folded_for_free(t, l)) return;
+    if (l == Level::kPgd || level_folded_for_free(t, l)) return;
   }
   const Level parent = parent_of(l);
   if (!pgtable_range_aligned(start, end, floor, ceiling, ~((u64{1} << t.shift(parent)) - 1))) return;
@@ -216,26 +219,10 @@ void __remove_pgd_mapping(LinuxPageTable<u64, Env>& t, const Mm<u64>& init_mm, c
   const u64 end = start + size;
   hotplug_detail::warn_on(t, start < lm.page_offset || end - 1 > lm.end - 1, "__remove_pgd_mapping",
                           "WARN_ON((start < PAGE_OFFSET) || (end > PAGE_END))");
-  // unmap_hotplug_range(start, end, false, NULL)
-  u64 addr = start, next;
-  do {
-    next = pxd_addr_end(t, Level::kPgd, addr, end);
-    const u64 pgdp = t.pgd_offset(init_mm, addr);
-    const u64 v = t.env().read(pgdp, Level::kPgd);
-    if (to_bool(t.none(Level::kPgd, v))) continue;
-    hotplug_detail::warn_on(t, !to_bool(t.present(Level::kPgd, v)), "unmap_hotplug_range", "WARN_ON(!pgd_present())");
-    hotplug_detail::unmap_hotplug(t, Level::kP4d, pgdp, addr, next);
-  } while (addr = next, addr < end);
-  // free_empty_tables(start, end, PAGE_OFFSET, PAGE_END)
-  addr = start;
-  do {
-    next = pxd_addr_end(t, Level::kPgd, addr, end);
-    const u64 pgdp = t.pgd_offset(init_mm, addr);
-    const u64 v = t.env().read(pgdp, Level::kPgd);
-    if (to_bool(t.none(Level::kPgd, v))) continue;
-    hotplug_detail::warn_on(t, !to_bool(t.present(Level::kPgd, v)), "free_empty_tables", "WARN_ON(!pgd_present())");
-    hotplug_detail::free_empty_table(t, Level::kP4d, pgdp, addr, next, lm.page_offset, lm.end);
-  } while (addr = next, addr < end);
+  // unmap_hotplug_range(start, end, false, NULL) and free_empty_tables(start,
+  // end, PAGE_OFFSET, PAGE_END): the per-level loops, from init_mm's pgd.
+  hotplug_detail::unmap_hotplug(t, Level::kPgd, init_mm.pgd, start, end);
+  hotplug_detail::free_empty_table(t, Level::kPgd, init_mm.pgd, start, end, lm.page_offset, lm.end);
 }
 
 }  // namespace ptfold::tgt::arm64
