@@ -28,6 +28,10 @@
 //   void free_pages(u64 va, unsigned order, const char* helper)
 //   void clear_page(u64 va)                         memset(va, 0, PAGE_SIZE) of
 //                                                   a table the env handed out
+//   u64  scan(u64 ptr, u64 n, Level lvl, Stop stop) the index of the first of
+//                                                   n entries at ptr with
+//                                                   stop(READ_ONCE(entry)), n
+//                                                   if none; as n read()s
 // Allocation paths run concretely only; the symbolic env rejects them.
 #pragma once
 

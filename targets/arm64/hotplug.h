@@ -158,6 +158,18 @@ bool level_folded_for_free(const LinuxPageTable<u64, Env>& t, Level l) {
   }
 }
 
+// for (i = 0; i < PTRS_PER_<L>; i++) if (!pXd_none(READ_ONCE(table[i])))
+// return; - through the env's scan() where it has one.
+template <class Env>
+bool table_in_use(LinuxPageTable<u64, Env>& t, Level l, u64 table) {
+  const u64 n = t.ptrs_per(l);
+  const auto in_use = [&](u64 v) { return !to_bool(t.none(l, v)); };
+  if constexpr (requires(Env& e) { e.scan(table, n, l, in_use); }) return t.env().scan(table, n, l, in_use) != n;
+  for (u64 i = 0; i < n; ++i)
+    if (in_use(t.env().read(table + 8 * i, l))) return true;
+  return false;
+}
+
 // free_empty_<l>_table(parentp, addr, end, floor, ceiling); at kPgd (parentp
 // the pgd itself) free_empty_tables(), which frees no pgd.
 template <class Env>
@@ -188,8 +200,7 @@ void free_empty_table(LinuxPageTable<u64, Env>& t, Level l, u64 parentp, u64 add
   // Free the table only when every entry is none; overlap with other
   // regions was handled by the floor/ceiling check.
   const u64 table = t.offset(l, parentp, 0);
-  for (u64 i = 0; i < t.ptrs_per(l); ++i)
-    if (!to_bool(t.none(l, t.env().read(table + 8 * i, l)))) return;
+  if (table_in_use(t, l, table)) return;
   t.clear(parent, parentp);  // pmd_clear / pud_clear / p4d_clear / pgd_clear
   // __flush_tlb_kernel_pgtable(start): no TLB in the model.
   free_hotplug_pgtable_page(t, table);

@@ -3,6 +3,9 @@
 // stay silent.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <utility>
+
 #include "fuzz/machine.h"
 
 namespace ptfold::fuzz {
@@ -123,6 +126,37 @@ TEST_F(MachineTest, pages_come_back_zeroed_after_reuse) {
   const u64 q = m.get_free_page(Level::kPte);
   EXPECT_EQ(q, p) << "reset makes allocation order deterministic";
   EXPECT_EQ(m.read(q + 8, Level::kPte), 0u);
+}
+
+// scan() is n read()s in order: the same index for every stop predicate,
+// fill level (a few written entries, or more than the machine tracks) and
+// range, and the same finding where a read would make one.
+TEST_F(MachineTest, scan_agrees_with_reading_entry_by_entry) {
+  const auto by_reads = [&](u64 ptr, u64 n, auto stop) {
+    for (u64 k = 0; k < n; ++k)
+      if (stop(m.read(ptr + 8 * k, Level::kPte))) return k;
+    return n;
+  };
+  const auto nonzero = [](u64 v) { return v != 0; };
+  const auto zero = [](u64 v) { return v == 0; };
+  const auto odd = [](u64 v) { return (v & 1) != 0; };
+  for (const unsigned written : {0u, 1u, 3u, 6u, 7u, 40u}) {
+    m.reset(0, 1, PageTypeEncoding::kPgty);
+    const u64 p = m.get_free_page(Level::kPte);
+    for (unsigned k = 0; k < written; ++k)  // descending, so the tracked order is not the table order
+      m.write(p + 8 * ((written - k) * 37 % 512), Level::kPte, k % 3 == 0 ? 0 : 2 * k + (k % 2));
+    for (const auto& [off, n] : {std::pair<u64, u64>{0, 512}, {8 * 100, 200}, {8 * 300, 212}, {0, 0}})
+      for (const auto& stop : {std::function<bool(u64)>(nonzero), std::function<bool(u64)>(zero),
+                               std::function<bool(u64)>(odd)})
+        EXPECT_EQ(m.scan(p + off, n, Level::kPte, stop), by_reads(p + off, n, stop))
+            << written << " written, entries [" << off / 8 << ", " << off / 8 + n << ")";
+  }
+  const u64 p = m.get_free_page(Level::kPte);
+  const Finding across = expect_finding([&] { m.scan(p + 8, 512, Level::kPte, nonzero); });
+  EXPECT_EQ(across.cls, "wild-access") << "a table running past its page reads the next one";
+  m.free_page(p, "pte_free_kernel");
+  const Finding freed = expect_finding([&] { m.scan(p, 512, Level::kPte, nonzero); });
+  EXPECT_EQ(freed.first_line(), "ptfold: use-after-free: pte_free_kernel on test-geometry");
 }
 
 }  // namespace
