@@ -2,11 +2,10 @@
 // std::vector's interface the walks use (push_back, size, [], at, front,
 // back, iteration), without a heap allocation per walk. Hardware walks have
 // at most five levels, so the fuzzers' hot paths allocate nothing.
-// T must be default-constructible (smt::BV is: the constant 0).
 #pragma once
 
-#include <array>
 #include <cstddef>
+#include <new>
 #include <stdexcept>
 
 namespace ptfold {
@@ -19,12 +18,34 @@ class StaticVec {
   using iterator = T*;
   using const_iterator = const T*;
 
+  // Only the first size() slots hold objects: an empty StaticVec costs no
+  // initialisation, and push_back constructs in place - no value-initialised
+  // array to memset, no whole-array copy (under ASan each was an
+  // __asan_memset/__asan_memcpy call with a shadow range check, several per
+  // walk on the fuzzers' hot paths).
+  StaticVec() {}
+  StaticVec(const StaticVec& o) {
+    for (const T& v : o) push_back(v);
+  }
+  StaticVec& operator=(const StaticVec& o) {
+    if (this != &o) {
+      clear();
+      for (const T& v : o) push_back(v);
+    }
+    return *this;
+  }
+  ~StaticVec() { clear(); }
+
   // Appends; more than N elements is a bug in the caller (std::length_error).
   void push_back(const T& v) {
-    if (n_ == N) throw std::length_error("ptfold: internal: StaticVec capacity exceeded");
-    items_[n_++] = v;
+    if (n_ == N) capacity_exceeded();
+    new (&items_[n_]) T(v);
+    ++n_;
   }
-  void clear() { n_ = 0; }
+  void clear() {
+    for (size_type i = 0; i < n_; ++i) items_[i].~T();
+    n_ = 0;
+  }
   size_type size() const { return n_; }
   bool empty() const { return n_ == 0; }
   static constexpr size_type capacity() { return N; }
@@ -45,15 +66,20 @@ class StaticVec {
   T& front() { return items_[0]; }
   T& back() { return items_[n_ - 1]; }
 
-  T* data() { return items_.data(); }
-  const T* data() const { return items_.data(); }
-  iterator begin() { return items_.data(); }
-  iterator end() { return items_.data() + n_; }
-  const_iterator begin() const { return items_.data(); }
-  const_iterator end() const { return items_.data() + n_; }
+  T* data() { return items_; }
+  const T* data() const { return items_; }
+  iterator begin() { return items_; }
+  iterator end() { return items_ + n_; }
+  const_iterator begin() const { return items_; }
+  const_iterator end() const { return items_ + n_; }
 
  private:
-  std::array<T, N> items_{};
+  [[noreturn, gnu::cold, gnu::noinline]] static void capacity_exceeded() {
+    throw std::length_error("ptfold: internal: StaticVec capacity exceeded");
+  }
+  union {
+    T items_[N];
+  };
   size_type n_ = 0;
 };
 
