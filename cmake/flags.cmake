@@ -31,13 +31,17 @@ if(PTFOLD_LIBFUZZER OR PTFOLD_LIB_FUZZING_ENGINE)
     target_compile_options(ptfold_flags INTERFACE -fno-sanitize-coverage=trace-cmp,indirect-calls)
   endif()
   set(_allow ${PROJECT_SOURCE_DIR}/fuzz/coverage-allowlist.txt)
+  set(_ignore ${PROJECT_SOURCE_DIR}/fuzz/coverage-ignorelist.txt)
   include(CheckCXXCompilerFlag)
   check_cxx_compiler_flag(-fsanitize-coverage-allowlist=${_allow} PTFOLD_HAVE_COVERAGE_ALLOWLIST)
   if(PTFOLD_HAVE_COVERAGE_ALLOWLIST)
-    # The list's hash is a definition, so editing the list rebuilds what it covers.
+    # The lists' hashes are definitions, so editing a list rebuilds what it covers.
     file(SHA1 ${_allow} _allow_sha1)
-    set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_allow})
-    target_compile_options(ptfold_flags INTERFACE -fsanitize-coverage-allowlist=${_allow})
-    target_compile_definitions(ptfold_flags INTERFACE PTFOLD_COVERAGE_ALLOWLIST=${_allow_sha1})
+    file(SHA1 ${_ignore} _ignore_sha1)
+    set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_allow} ${_ignore})
+    target_compile_options(ptfold_flags INTERFACE -fsanitize-coverage-allowlist=${_allow}
+                                                  -fsanitize-coverage-ignorelist=${_ignore})
+    target_compile_definitions(ptfold_flags INTERFACE PTFOLD_COVERAGE_ALLOWLIST=${_allow_sha1}
+                                                      PTFOLD_COVERAGE_IGNORELIST=${_ignore_sha1})
   endif()
 endif()
