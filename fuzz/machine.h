@@ -9,7 +9,6 @@
 // access that ASan watches.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -182,8 +181,11 @@ u64 Machine::scan(u64 ptr, u64 n, tgt::Level lvl, Stop&& stop) {
     uint16_t idx[6];
     unsigned m = 0;
     for (unsigned k = 0; k < p->ndirty; ++k)
-      if (const u64 e = p->dirty_idx[k]; e >= off / 8 && e < off / 8 + n) idx[m++] = static_cast<uint16_t>(e);
-    std::sort(idx, idx + m);
+      if (const u64 e = p->dirty_idx[k]; e >= off / 8 && e < off / 8 + n) {
+        unsigned j = m++;  // insertion, in table order
+        for (; j > 0 && idx[j - 1] > e; --j) idx[j] = idx[j - 1];
+        idx[j] = static_cast<uint16_t>(e);
+      }
     for (unsigned k = 0; k < m; ++k) {
       u64 v;
       std::memcpy(&v, reinterpret_cast<const void*>(page_va(i) + idx[k] * u64{8}), 8);
