@@ -141,12 +141,12 @@ void p4d_range(LinuxPageTable<u64, Env>& t, StackCopies& s, u64 pgdp, u64 pgd_co
 }  // namespace gup_detail
 
 // gup_fast_pgd_range(addr, addr + PAGE_SIZE) on `mm`. Concrete only.
-// Its frame is not ASan-instrumented: the 64 KiB-aligned copies made ASan
-// poison and clear the shadow of a 256 KiB frame on every call (a tenth of
-// a fuzz_ops GUP op), and ASan has nothing to add there - every read of
-// the copies, or near them, goes through the env's access check first
-// (fuzz/machine.h: only a registered copy's own address is readable), so a
-// stray one is reported before the host access happens.
+// Its frame is not ASan-instrumented: for the 64 KiB-aligned copies ASan
+// poisoned and cleared the shadow of a 256 KiB frame on every call, and it
+// has nothing to add there - every read of the copies, or near them, goes
+// through the env's access check first (fuzz/machine.h: only a registered
+// copy's own address is readable), so a stray one is reported before the
+// host access happens.
 template <class Env>
 __attribute__((no_sanitize("address"))) GupResult gup_fast(LinuxPageTable<u64, Env>& t, const Mm<u64>& mm, u64 addr) {
   GupResult r;
