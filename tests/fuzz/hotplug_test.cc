@@ -13,15 +13,13 @@
 #include "reference/geometry.h"
 #include "targets/arm64/hotplug.h"
 #include "targets/variants.h"
+#include "tests/fuzz/scenario_util.h"
 
 namespace ptfold::fuzz {
 namespace {
 
 using tgt::Level;
 
-std::string header(const std::string& variant, const std::string& geometry) {
-  return "variant " + variant + "\ngeometry " + geometry + "\n";
-}
 const char* variant_for(const ref::Geometry& g) { return g.family == "arm64-boot" ? "arm64-boot" : "arm64"; }
 
 TEST(Hotplug, text_encode_decode_round_trip_is_identity) {
@@ -33,12 +31,7 @@ TEST(Hotplug, text_encode_decode_round_trip_is_identity) {
   ASSERT_EQ(s.ops.size(), 4u);
   EXPECT_EQ(s.ops[2].kind, OpKind::kHotAdd);
   EXPECT_EQ(s.ops[3].kind, OpKind::kHotRemove);
-  const auto pairs = pairs_for("upstream");
-  const std::vector<uint8_t> bytes = encode_ops(s, pairs);
-  Scenario back;
-  ASSERT_TRUE(decode_ops(bytes.data(), bytes.size(), pairs, &back));
-  EXPECT_EQ(to_text(back), to_text(s));
-  EXPECT_EQ(to_text(parse_text(to_text(s))), to_text(s));
+  expect_round_trip(s);
 }
 
 TEST(Hotplug, ranges_are_normalised_into_the_linear_map_and_the_physical_space) {

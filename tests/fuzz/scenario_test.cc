@@ -4,6 +4,7 @@
 
 #include "fuzz/runner.h"
 #include "fuzz/scenario.h"
+#include "tests/fuzz/scenario_util.h"
 
 namespace ptfold::fuzz {
 namespace {
@@ -24,12 +25,7 @@ const char* kText =
 TEST(Scenario, text_encode_decode_round_trip_is_identity) {
   const Scenario s = parse_text(kText);
   ASSERT_EQ(s.ops.size(), 7u);
-  const auto pairs = pairs_for("upstream");
-  const std::vector<uint8_t> bytes = encode_ops(s, pairs);
-  Scenario back;
-  ASSERT_TRUE(decode_ops(bytes.data(), bytes.size(), pairs, &back));
-  EXPECT_EQ(to_text(back), to_text(s));
-  EXPECT_EQ(to_text(parse_text(to_text(s))), to_text(s));
+  expect_round_trip(s);
 }
 
 TEST(Scenario, decoding_normalises_vas_into_the_mm_half) {
