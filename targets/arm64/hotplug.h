@@ -113,23 +113,30 @@ void alloc_init(LinuxPageTable<u64, Env>& t, const Mm<u64>& mm, Level l, u64 par
   } while (p += 8, addr = next, addr != end);
 }
 
-// unmap_hotplug_<l>_range(parentp, addr, end, free_mapped = false); at kPgd
-// (parentp the pgd itself) unmap_hotplug_range().
-template <class Env>
-void unmap_hotplug(LinuxPageTable<u64, Env>& t, Level l, u64 parentp, u64 addr, u64 end) {
+// The loop both removal walks run at each level: every level-l entry of
+// [addr, end) below parentp that is not pXd_none, as f(p, entry, addr, next).
+template <class Env, class F>
+void for_each_entry(LinuxPageTable<u64, Env>& t, Level l, u64 parentp, u64 addr, u64 end, F&& f) {
   u64 next;
   do {
     next = pxd_addr_end(t, l, addr, end);
     const u64 p = t.offset(l, parentp, addr);
     const u64 v = t.env().read(p, l);
-    if (to_bool(t.none(l, v))) continue;
-    warn_on(t, !to_bool(t.present(l, v)), unmap_name(l), "WARN_ON(!pXd_present())");
-    if (l == Level::kPte || ((l == Level::kPmd || l == Level::kPud) && to_bool(t.is_leaf(l, v)))) {
-      t.clear(l, p);  // __pte_clear / pmd_clear / pud_clear
-      continue;
-    }
-    unmap_hotplug(t, child_of(l), p, addr, next);
+    if (!to_bool(t.none(l, v))) f(p, v, addr, next);
   } while (addr = next, addr < end);
+}
+
+// unmap_hotplug_<l>_range(parentp, addr, end, free_mapped = false); at kPgd
+// (parentp the pgd itself) unmap_hotplug_range().
+template <class Env>
+void unmap_hotplug(LinuxPageTable<u64, Env>& t, Level l, u64 parentp, u64 addr, u64 end) {
+  for_each_entry(t, l, parentp, addr, end, [&](u64 p, u64 v, u64 a, u64 next) {
+    warn_on(t, !to_bool(t.present(l, v)), unmap_name(l), "WARN_ON(!pXd_present())");
+    if (l == Level::kPte || ((l == Level::kPmd || l == Level::kPud) && to_bool(t.is_leaf(l, v))))
+      t.clear(l, p);  // __pte_clear / pmd_clear / pud_clear
+    else
+      unmap_hotplug(t, child_of(l), p, a, next);
+  });
 }
 
 // pgtable_range_aligned(start, end, floor, ceiling, mask).
@@ -183,16 +190,11 @@ void free_empty_table(LinuxPageTable<u64, Env>& t, Level l, u64 parentp, u64 add
       warn_on(t, !to_bool(t.none(Level::kPte, v)), "free_empty_pte_table", "WARN_ON(!pte_none(pte))");
     } while (addr += t.PAGE_SIZE(), addr < end);
   } else {
-    u64 next;
-    do {
-      next = pxd_addr_end(t, l, addr, end);
-      const u64 p = t.offset(l, parentp, addr);
-      const u64 v = t.env().read(p, l);
-      if (to_bool(t.none(l, v))) continue;
+    for_each_entry(t, l, parentp, addr, end, [&](u64 p, u64 v, u64 a, u64 next) {
       warn_on(t, !to_bool(t.present(l, v)) || (l != Level::kP4d && to_bool(t.is_leaf(l, v))), free_empty_name(l),
               "WARN_ON(!pXd_present() || !pXd_table() || pXd_sect())");
-      free_empty_table(t, child_of(l), p, addr, next, floor, ceiling);
-    } while (addr = next, addr < end);
+      free_empty_table(t, child_of(l), p, a, next, floor, ceiling);
+    });
     if (l == Level::kPgd || level_folded_for_free(t, l)) return;
   }
   const Level parent = parent_of(l);
