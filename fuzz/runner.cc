@@ -42,6 +42,7 @@ Machine& machine_for(unsigned page_shift) {
 namespace {
 
 using Table = tgt::LinuxPageTable<u64, Machine>;
+__extension__ using i128 = __int128;  // PA - PHYS_OFFSET, exactly
 
 struct Mapping {
   u64 va = 0, size = 0, pa = 0;
@@ -75,13 +76,14 @@ struct MmState {
 
 class Runner {
  public:
-  Runner(const Scenario& s, Table& t, const ref::Geometry& g, Machine& m, RunResult& out,
+  Runner(const Scenario& s, Table& t, const ref::Geometry& g, unsigned pa_bits, Machine& m, RunResult& out,
          std::vector<Op>& executed, MmState (&mms)[kDebugMm + 1])
       : s_(s), g_(g), m_(m), out_(out), t_(&t), executed_(executed), mms_(mms) {
     for (MmState& st : mms_) st.reset();
     m_.reset(s.phys_offset, s.slab_slot, s.page_type);
     m_.set_geometry_name(g.name);
     executed_.clear();
+    if (!t_->hotplug_linear_map().empty()) boot_memory(pa_bits);
   }
 
   void run() {
@@ -293,21 +295,80 @@ class Runner {
     return false;
   }
 
-  // arch_add_memory(): the range mapped into init_mm's linear map.
+  // The boot: arm64_memblock_init() picks PHYS_OFFSET for the scenario's
+  // boot memory; the window of PAs the linear map can hold follows from it.
+  void boot_memory(unsigned pa_bits) {
+    mem_.dram_start = s_.memory.dram;
+    mem_.dram_end = s_.memory.dram + BootMemoryOpts::kDramSize;
+    mem_.parange = parange_of(s_, pa_bits);
+    mem_.memstart_offset_seed = s_.memory.kaslr;
+    phys_offset_ = tgt::arm64::arm64_memblock_init(*t_, mem_);
+    // Where the linear map lives, from the architecture and Linux's layout
+    // rather than from the model (spec/linux-folding.md, asm/memory.h):
+    // [PAGE_OFFSET, PAGE_END) with PAGE_OFFSET = -2^VA_BITS and PAGE_END =
+    // _PAGE_END(VA_BITS_MIN), of which TTBR1 reaches the top 2^vabits_actual
+    // bytes (the upper half's lowest address) - as offsets from PAGE_OFFSET.
+    const unsigned va_bits_min = g_.va_bits <= 48 ? g_.va_bits : g_.page_shift == 14 ? 47 : 48;
+    page_offset_ = u64{0} - (u64{1} << g_.va_bits);
+    lin_lo_ = std::max(half_of(kKernelMm).va_lo, page_offset_) - page_offset_;
+    lin_hi_ = (u64{0} - (u64{1} << (va_bits_min - 1))) - 1 - page_offset_;
+  }
+  // Whether the linear map holds [pa, pa + len): pa - PHYS_OFFSET, exact
+  // (PHYS_OFFSET is signed: KASLR and 52-bit kernels move it below 0),
+  // within [lin_lo_, lin_hi_] at both ends.
+  bool linear_map_holds(u64 pa, u64 len) const {
+    const auto off = [&](u64 p) { return static_cast<i128>(p) - static_cast<int64_t>(phys_offset_); };
+    return off(pa) >= lin_lo_ && off(pa + len - 1) <= lin_hi_;
+  }
+  // The linear address of pa, where linear_map_holds() it; below every
+  // hot-added range (0) or above them (~0) otherwise - pick_in()'s key.
+  u64 linear_va(u64 pa) const {
+    const i128 off = static_cast<i128>(pa) - static_cast<int64_t>(phys_offset_);
+    return off < lin_lo_ ? 0 : off > lin_hi_ ? ~u64{0} : page_offset_ + static_cast<u64>(off);
+  }
+
+  // add_memory(): the range check (mhp_range_allowed()), then
+  // arch_add_memory() maps the range into init_mm's linear map. The check
+  // must accept exactly the ranges the linear map holds.
   void hot_add(const Op& op) {
     MmState& st = mms_[kKernelMm];
     const tgt::LinearMap lm = t_->hotplug_linear_map();
     if (lm.empty() || !st.live || op.len == 0) return;
-    if (op.va < lm.start || op.va + op.len - 1 > lm.end - 1 || overlaps(st, op.va, op.len)) return;
-    const u64 lo = t_->pgd_offset(st.mm, op.va), hi = t_->pgd_offset(st.mm, op.va + op.len - 1);
-    for (u64 p : kernel_pgds_)
-      if (p >= lo && p <= hi) return;
+    // Memory that is there already (boot memory, a range added before)
+    // fails on its resource, before any of this runs.
+    if (op.pa < mem_.dram_end && op.pa + op.len > mem_.dram_start) return;
+    for (const auto& [va, r] : st.hot)
+      if (op.pa < r.pa + r.size && op.pa + op.len > r.pa) return;
+    const bool holds = linear_map_holds(op.pa, op.len);
+    const u64 va = linear_va(op.pa);
+    if (holds) {
+      if (overlaps(st, va, op.len)) return;
+      const u64 lo = t_->pgd_offset(st.mm, va), hi = t_->pgd_offset(st.mm, va + op.len - 1);
+      for (u64 p : kernel_pgds_)
+        if (p >= lo && p <= hi) return;
+    }
     record(op);
+    ++out_.checks;
+    if (tgt::mhp_range_allowed(*t_, op.pa, op.len, true, phys_offset_) != holds) {
+      const tgt::PhysRange a = t_->arch_get_mappable_range(phys_offset_);
+      const tgt::PhysRange r = tgt::mhp_get_pluggable_range(*t_, true, phys_offset_);
+      const i128 lo = static_cast<i128>(lin_lo_) + static_cast<int64_t>(phys_offset_);
+      fail("hotplug-range", "arch_get_mappable_range",
+           fmt::format("hot-add [{:#x}, {:#x}): PHYS_OFFSET {:#x} (memstart_addr), vabits_actual {}; the linear map "
+                       "[{:#x}, {:#x}] holds PAs [{:#x}, {:#x}]\n"
+                       "expected: the range {}\n"
+                       "actual:   mhp_range_allowed() {} it: arch_get_mappable_range() [{:#x}, {:#x}], "
+                       "pluggable [{:#x}, {:#x}]",
+                       op.pa, op.pa + op.len, phys_offset_, t_->vabits_actual(), page_offset_ + lin_lo_,
+                       page_offset_ + lin_hi_, lo < 0 ? u64{0} : static_cast<u64>(lo), phys_offset_ + lin_hi_,
+                       holds ? "accepted" : "refused", holds ? "refused" : "accepted", a.start, a.end, r.start, r.end));
+    }
+    if (!holds) return;  // -E2BIG
     m_.set_current_mm(kHotplugOwner);
-    tgt::arm64::__create_pgd_mapping(*t_, st.mm, op.pa, op.va, op.len);
-    st.hot[op.va] = Mapping{op.va, op.len, op.pa, op.leaf};
-    check_va(kKernelMm, op.va + 8);
-    if (op.len > leaf_size(op.leaf)) check_va(kKernelMm, op.va + op.len - leaf_size(op.leaf) + 8);
+    tgt::arm64::arch_add_memory(*t_, st.mm, op.pa, op.len, phys_offset_);
+    st.hot[va] = Mapping{va, op.len, op.pa, op.leaf};
+    check_va(kKernelMm, va + 8);
+    if (op.len > leaf_size(op.leaf)) check_va(kKernelMm, va + op.len - leaf_size(op.leaf) + 8);
   }
 
   // arch_remove_memory() of the hot-added range at (or after) va: the
@@ -316,12 +377,12 @@ class Runner {
     MmState& st = mms_[kKernelMm];
     const tgt::LinearMap lm = t_->hotplug_linear_map();
     if (lm.empty() || !st.live || st.hot.empty()) return;
-    const Mapping gone = pick_in(st.hot, op.va);
+    const Mapping gone = pick_in(st.hot, linear_va(op.pa));
     Op shown = op;
-    shown.va = gone.va;
+    shown.pa = gone.pa;
     record(shown);
     m_.set_current_mm(kHotplugOwner);
-    tgt::arm64::__remove_pgd_mapping(*t_, st.mm, lm, gone.va, gone.size);
+    tgt::arm64::arch_remove_memory(*t_, st.mm, gone.pa, gone.size, phys_offset_);
     st.hot.erase(gone.va);
     check_va(kKernelMm, gone.va + 8);
     if (gone.size > leaf_size(gone.leaf)) check_va(kKernelMm, gone.va + gone.size - leaf_size(gone.leaf) + 8);
@@ -537,6 +598,10 @@ class Runner {
   MmState (&mms_)[kDebugMm + 1];
   unsigned ran_once_ = 0;  // OpKinds run already, for once()
   StaticVec<u64, kMaxOps> kernel_pgds_;  // pgd entries init_mm's map ops went through
+  // Memory hotplug (arm64): the boot memory, PHYS_OFFSET, and the linear
+  // map as offsets from PAGE_OFFSET (boot_memory()).
+  tgt::arm64::BootMemory mem_;
+  u64 phys_offset_ = 0, page_offset_ = 0, lin_lo_ = 0, lin_hi_ = 0;
 };
 
 // The variant instantiated on a machine, one per (variant, geometry) for the
@@ -560,7 +625,7 @@ RunResult run_scenario(const Scenario& s, TraceMode trace) {
   executed.reserve(kMaxOps);
   static MmState mms[kDebugMm + 1];  // reused, reset by the Runner
   try {
-    Runner r(s, table_for(*v, *g, m), *g, m, out, executed, mms);
+    Runner r(s, table_for(*v, *g, m), *g, pa_bits_for(*v, *g), m, out, executed, mms);
     r.run();
   } catch (Finding& f) {
     if (f.geometry.empty()) f.geometry = g->name;

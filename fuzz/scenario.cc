@@ -60,13 +60,26 @@ const PairFacts& facts_for(const tgt::VariantInfo& v, const ref::Geometry& g) {
   if (fresh) {
     auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), machine_for(g.page_shift));
     it->second.pa_bits = pa_bits_of(t->phys_mask_shift(), g);
-    it->second.linear_map = t->hotplug_linear_map();
   }
   return it->second;
 }
 
-// Normalises an op in place for geometry g (idempotent).
-static void normalise(Op& op, const ref::Geometry& g, const PairFacts& facts) {
+// The PA widths ID_AA64MMFR0_EL1.PARange encodes; a scenario's `memory
+// parange=` is one of them, up to the geometry's PA width.
+constexpr unsigned kParanges[] = {32, 36, 40, 42, 44, 48, 52};
+static size_t paranges_upto(unsigned pa_bits) {
+  size_t n = 0;
+  while (n < std::size(kParanges) && kParanges[n] <= pa_bits) ++n;
+  return n;
+}
+// Boot memory starts below 256 GiB, GiB-aligned, and ends inside the PA range.
+static u64 dram_slots(unsigned parange) {
+  return std::min<u64>(256, (u64{1} << (parange - 30)) - 1);
+}
+
+// Normalises an op in place for geometry g (idempotent); hot-add ranges lie
+// in the `parange`-bit PA space of the scenario's CPU.
+static void normalise(Op& op, const ref::Geometry& g, const PairFacts& facts, unsigned parange) {
   const unsigned pa_bits = facts.pa_bits;
   const ref::Half& h = half_for(g, op.mm);
   const u64 pa_mask = pa_bits >= 64 ? ~u64{0} : (u64{1} << pa_bits) - 1;
@@ -91,25 +104,21 @@ static void normalise(Op& op, const ref::Geometry& g, const PairFacts& facts) {
       break;
     case OpKind::kHotAdd:
     case OpKind::kHotRemove: {
-      // One to four leaves inside the linear map, aligned to the leaf size
-      // (hot-remove: va names the hot-added range to remove).
+      // One to four leaves anywhere in the CPU's PA space, aligned to the
+      // leaf size: whether the linear map can hold them is the range check's
+      // question, not the decoder's (hot-remove: pa names the hot-added
+      // range to remove).
       op.mm = kKernelMm;
+      op.va = 0;
       // alloc_init_pud() maps pud blocks only with 4K pages
       // (pud_sect_supported()) and goes on to pmd blocks otherwise.
       if (op.leaf == Level::kPud && (g.page_shift != 12 || !block_allowed(g, op.leaf))) op.leaf = Level::kPmd;
       if (!block_allowed(g, op.leaf) || op.kind == OpKind::kHotRemove) op.leaf = Level::kPte;
       const u64 size = op.kind == OpKind::kHotAdd ? leaf_size(g, op.leaf) : g.page_size();
       op.len = op.kind == OpKind::kHotAdd ? std::clamp<u64>(op.len / size, 1, 4) * size : 0;
-      op.pa = op.kind == OpKind::kHotAdd ? op.pa & pa_mask & ~(size - 1) : 0;
-      // The whole range inside the physical address space (mhp_range_allowed()).
-      if (op.pa + op.len - 1 > pa_mask) op.pa = (pa_mask - op.len + 1) & ~(size - 1);
-      const tgt::LinearMap& lm = facts.linear_map;
-      if (lm.empty() || lm.end - lm.start < std::max(op.len, size)) {
-        op.va = place_in_half(h, op.va, size);
-        break;
-      }
-      const u64 slots = (lm.end - lm.start - std::max(op.len, size)) / size + 1;
-      op.va = lm.start + ((op.va - lm.start) / size % slots) * size;
+      const u64 mask = (u64{1} << std::min(parange, pa_bits)) - 1;
+      op.pa &= mask & ~(size - 1);
+      if (op.len && op.pa + op.len - 1 > mask) op.pa = (mask - op.len + 1) & ~(size - 1);
       break;
     }
     default:
@@ -135,6 +144,15 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
   s.phys_offset = offs[(opt & 3) % offs.size()];
   s.slab_slot = (opt >> 2) & 7;
   s.page_type = (opt & 0x20) ? PageTypeEncoding::kLegacy : PageTypeEncoding::kPgty;
+  s.memory = BootMemoryOpts{};
+  if (opt & 0x40) {
+    const uint8_t dram = r.u8(), pr = r.u8();
+    s.memory.set = true;
+    s.memory.parange = kParanges[pr % paranges_upto(facts.pa_bits)];
+    s.memory.dram = (dram % dram_slots(s.memory.parange)) << 30;
+    s.memory.kaslr = r.u16le();
+  }
+  const unsigned parange = parange_of(s, facts.pa_bits);
   while (!r.empty() && s.ops.size() < kMaxOps) {
     const uint8_t b = r.u8();
     Op op;
@@ -144,16 +162,20 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
       continue;
     }
     if ((b & 0x8f) == kHotOpcode) {
-      // f: bit 0 remove, bits 1-2 leaf level (pte, pmd, pud), bits 3-4 leaves - 1.
+      // f: bit 0 remove, bits 1-2 leaf level (pte, pmd, pud), bits 3-4
+      // leaves - 1, bits 5-6 where pa lies: k leaves above the boot memory,
+      // k + 1 below it (both u16 k), or a raw pfn (u40).
       const uint8_t f = r.u8();
       op.kind = f & 1 ? OpKind::kHotRemove : OpKind::kHotAdd;
       op.leaf = ((f >> 1) & 3) == 1 ? Level::kPmd : ((f >> 1) & 3) == 2 ? Level::kPud : Level::kPte;
-      op.va = decode_va(r, g, half_for(g, kKernelMm));
-      if (op.kind == OpKind::kHotAdd) {
-        op.len = (((f >> 3) & 3) + u64{1}) * leaf_size(g, op.leaf);
-        op.pa = r.u40le() << g.page_shift;
+      const u64 leaf = leaf_size(g, op.leaf);
+      if (op.kind == OpKind::kHotAdd) op.len = (((f >> 3) & 3) + u64{1}) * leaf;
+      switch ((f >> 5) & 3) {
+        case 0: op.pa = s.memory.dram + BootMemoryOpts::kDramSize + r.u16le() * leaf; break;
+        case 1: op.pa = s.memory.dram - (r.u16le() + u64{1}) * leaf; break;
+        default: op.pa = r.u40le() << g.page_shift; break;
       }
-      normalise(op, g, facts);
+      normalise(op, g, facts, parange);
       s.ops.push_back(op);
       continue;
     }
@@ -185,7 +207,7 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
       default:
         break;
     }
-    normalise(op, g, facts);
+    normalise(op, g, facts, parange);
     s.ops.push_back(op);
   }
   return true;
@@ -206,7 +228,15 @@ std::vector<uint8_t> encode_ops(const Scenario& s, const std::vector<harness::Pa
   std::vector<uint8_t> out;
   out.push_back(static_cast<uint8_t>(idx));
   out.push_back(static_cast<uint8_t>((off - offs.begin()) | ((s.slab_slot & 7) << 2) |
-                                     (s.page_type == PageTypeEncoding::kLegacy ? 0x20 : 0)));
+                                     (s.page_type == PageTypeEncoding::kLegacy ? 0x20 : 0) |
+                                     (s.memory.set ? 0x40 : 0)));
+  if (s.memory.set) {
+    const unsigned* pr = std::find(std::begin(kParanges), std::end(kParanges), s.memory.parange);
+    out.push_back(static_cast<uint8_t>(s.memory.dram >> 30));
+    out.push_back(static_cast<uint8_t>(pr - std::begin(kParanges)));
+    out.push_back(static_cast<uint8_t>(s.memory.kaslr));
+    out.push_back(static_cast<uint8_t>(s.memory.kaslr >> 8));
+  }
   for (const Op& op : s.ops) {
     if (is_boot_op(op.kind)) {
       encode_boot_op(out, op, *pairs[idx].variant, g);
@@ -217,12 +247,10 @@ std::vector<uint8_t> encode_ops(const Scenario& s, const std::vector<harness::Pa
       const uint8_t lv = op.leaf == Level::kPmd ? 1 : op.leaf == Level::kPud ? 2 : 0;
       const uint8_t n = op.kind == OpKind::kHotAdd ? static_cast<uint8_t>(op.len / size - 1) : 0;
       out.push_back(kHotOpcode);
-      out.push_back(static_cast<uint8_t>((op.kind == OpKind::kHotRemove ? 1 : 0) | (lv << 1) | ((n & 3) << 3)));
-      encode_va(out, op.va);
-      if (op.kind == OpKind::kHotAdd) {
-        const u64 pfn = op.pa >> g.page_shift;
-        for (int i = 0; i < 5; ++i) out.push_back(static_cast<uint8_t>(pfn >> (8 * i)));
-      }
+      out.push_back(static_cast<uint8_t>((op.kind == OpKind::kHotRemove ? 1 : 0) | (lv << 1) | ((n & 3) << 3) |
+                                         (2 << 5)));  // a raw pfn
+      const u64 pfn = op.pa >> g.page_shift;
+      for (int i = 0; i < 5; ++i) out.push_back(static_cast<uint8_t>(pfn >> (8 * i)));
       continue;
     }
     out.push_back(static_cast<uint8_t>(opcode_for(op.kind) | slot_bits(op.mm)));
@@ -283,9 +311,8 @@ std::string op_text(const Op& op) {
     case OpKind::kMmNew: return fmt::format("mm-new {}", mm_name(op.mm));
     case OpKind::kMmFree: return fmt::format("mm-free {}", mm_name(op.mm));
     case OpKind::kHotAdd:
-      return fmt::format("hot-add va={:#x} pa={:#x} len={:#x} level={}", op.va, op.pa, op.len,
-                         tgt::level_name(op.leaf));
-    case OpKind::kHotRemove: return fmt::format("hot-remove va={:#x}", op.va);
+      return fmt::format("hot-add pa={:#x} len={:#x} level={}", op.pa, op.len, tgt::level_name(op.leaf));
+    case OpKind::kHotRemove: return fmt::format("hot-remove pa={:#x}", op.pa);
     default: return boot_op_text(op);
   }
   return "?";
@@ -295,6 +322,8 @@ std::string to_text(const Scenario& s) {
   std::string out = fmt::format("variant {}\ngeometry {}\noptions phys={:#x} slab={} page-type={}\n", s.variant,
                                 s.geometry, s.phys_offset, s.slab_slot,
                                 s.page_type == PageTypeEncoding::kLegacy ? "legacy" : "pgty");
+  if (s.memory.set)
+    out += fmt::format("memory dram={:#x} parange={} kaslr={:#x}\n", s.memory.dram, s.memory.parange, s.memory.kaslr);
   for (const Op& op : s.ops) out += op_text(op) + "\n";
   return out;
 }
@@ -405,6 +434,24 @@ Scenario parse_text(std::string_view text) {
                                         line_no, s.phys_offset, s.geometry, fmt::join(offs, ", ")));
       continue;
     }
+    if (cmd == "memory") {
+      if (!s.ops.empty()) throw ScenarioError(fmt::format("line {}: 'memory' must come before the ops", line_no));
+      s.memory.set = true;
+      s.memory.dram = need("dram");
+      s.memory.parange = static_cast<unsigned>(need("parange"));
+      s.memory.kaslr = kv.count("kaslr") ? static_cast<unsigned>(need("kaslr")) : 0;
+      const size_t n = paranges_upto(pa_bits);
+      if (std::find(kParanges, kParanges + n, s.memory.parange) == kParanges + n)
+        throw ScenarioError(fmt::format("line {}: parange={} is not a PA width of {} (choose one of {})", line_no,
+                                        s.memory.parange, s.geometry, fmt::join(kParanges, kParanges + n, ", ")));
+      if (s.memory.dram % BootMemoryOpts::kDramSize || (s.memory.dram >> 30) >= dram_slots(s.memory.parange))
+        throw ScenarioError(fmt::format("line {}: dram={:#x} is not a GiB-aligned start below {:#x} (the boot "
+                                        "memory is 1 GiB inside the PA range, starting below 256 GiB)",
+                                        line_no, s.memory.dram, dram_slots(s.memory.parange) << 30));
+      if (s.memory.kaslr > 0xffff)
+        throw ScenarioError(fmt::format("line {}: kaslr={:#x} is not a 16-bit seed", line_no, s.memory.kaslr));
+      continue;
+    }
     if (s.ops.size() >= kMaxOps)
       throw ScenarioError(fmt::format("line {}: more than {} ops", line_no, kMaxOps));
     Op op;
@@ -415,13 +462,12 @@ Scenario parse_text(std::string_view text) {
     }
     if (cmd == "hot-add" || cmd == "hot-remove") {
       op.kind = cmd == "hot-add" ? OpKind::kHotAdd : OpKind::kHotRemove;
-      op.va = need("va");
+      op.pa = need("pa");
       if (op.kind == OpKind::kHotAdd) {
-        op.pa = need("pa");
         op.len = need("len");
         if (auto it = kv.find("level"); it != kv.end()) op.leaf = parse_level(it->second, line_no);
       }
-      normalise(op, *g, facts_for(*vinfo, *g));
+      normalise(op, *g, facts_for(*vinfo, *g), parange_of(s, pa_bits));
       s.ops.push_back(op);
       continue;
     }
@@ -451,7 +497,7 @@ Scenario parse_text(std::string_view text) {
       }
     }
     if (op.kind == OpKind::kMunmap) op.len = need("len");
-    normalise(op, *g, facts_for(*vinfo, *g));
+    normalise(op, *g, facts_for(*vinfo, *g), parange_of(s, pa_bits));
     s.ops.push_back(op);
   }
   if (!g) throw ScenarioError("scenario names no variant and geometry (add 'variant NAME' and 'geometry NAME' lines)");

@@ -60,6 +60,11 @@ struct LinearMap {
   bool empty() const { return start >= end; }
 };
 
+// struct range (include/linux/range.h): [start, end], both ends included.
+struct PhysRange {
+  u64 start = 0, end = 0;
+};
+
 // struct mmu_gather: the env queues page-table pages here and frees them at
 // tlb_finish_mmu() (fuzz/ models the deferred-free protocol).
 struct MmuGather {
@@ -201,6 +206,13 @@ class LinuxPageTable {
   // The linear map memory hot-add maps into, where the model has the arch's
   // hot-add/hot-remove code (targets/arm64/hotplug.h); empty otherwise.
   virtual LinearMap hotplug_linear_map() const { return {}; }
+  // arch_get_mappable_range(): the physical range memory hot-add may map;
+  // here mm/memory_hotplug.c's __weak fallback, every address. phys_offset
+  // is PHYS_OFFSET (arm64 memstart_addr), a global the kernel sets at boot.
+  virtual PhysRange arch_get_mappable_range(u64 /*phys_offset*/) { return {0, ~u64{0}}; }
+  // PHYSMEM_END: include/linux/mm.h's (1 << MAX_PHYSMEM_BITS) - 1 unless the
+  // arch defines its own (arm64: the end of the linear map).
+  virtual u64 PHYSMEM_END(u64 /*phys_offset*/) const { return (u64{1} << phys_mask_shift()) - 1; }
 
   // --- Allocation (concrete only) --------------------------------------------
   virtual u64 pgd_alloc(Mm<W>& mm) = 0;

@@ -65,6 +65,25 @@ class Arm64 : public LinuxPageTable<W, Env> {
     return {u64{0} - (u64{1} << cfg_.VA_BITS), u64{0} - (u64{1} << vabits_actual()),
             u64{0} - (u64{1} << (va_bits_min - 1))};
   }
+  // arch/arm64/mm/mmu.c: the PAs whose linear-map address lies in
+  // [_PAGE_OFFSET(vabits_actual), PAGE_END - 1]. With CONFIG_RANDOMIZE_BASE
+  // (on in the configurations modelled) KASLR can move memstart_addr so far
+  // down that the start wraps above the end; it is clamped to 0 then.
+  PhysRange arch_get_mappable_range(u64 phys_offset) override {
+    PhysRange r = linear_pa_range(phys_offset);
+    if (r.start > r.end) r.start = 0;
+    if constexpr (requires(Env& e) { e.warn_on(true, "", ""); })
+      env_.warn_on(r.start > r.end, "arch_get_mappable_range", "WARN_ON(start_linear_pa > end_linear_pa)");
+    return r;
+  }
+  // asm/memory.h: PHYSMEM_END = __pa(PAGE_END - 1).
+  u64 PHYSMEM_END(u64 phys_offset) const override { return linear_pa_range(phys_offset).end; }
+  // __pa(_PAGE_OFFSET(vabits_actual)) and __pa(PAGE_END - 1): both are
+  // linear-map addresses, so __lm_to_phys(), (addr - PAGE_OFFSET) + PHYS_OFFSET.
+  PhysRange linear_pa_range(u64 phys_offset) const {
+    const LinearMap lm = hotplug_linear_map();
+    return {lm.start - lm.page_offset + phys_offset, lm.end - 1 - lm.page_offset + phys_offset};
+  }
   bool lpa2_is_enabled() const { return cfg_.ARM64_LPA2 && cfg_.tcr_ds; }
 
   unsigned shift(Level l) const override { return shift_[static_cast<int>(l)]; }

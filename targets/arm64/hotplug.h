@@ -11,6 +11,10 @@
 //     every table the range left empty - pgtable_range_aligned() against the
 //     floor and ceiling, a scan of all PTRS_PER_* entries, the parent cleared,
 //     free_hotplug_pgtable_page().
+//   * before either, add_memory_resource() refuses a range
+//     mhp_range_allowed() rejects (targets/mm/memory_hotplug.h); the linear
+//     address is __phys_to_virt(start), PHYS_OFFSET being memstart_addr as
+//     arm64_memblock_init() chose it at boot (boot memory, PA range, KASLR).
 // Kernel page tables carry no constructor in 6.12: __pgd_pgtable_alloc is a
 // bare __get_free_page and free_hotplug_pgtable_page() a bare free_pages(),
 // so a page typed PG_table at that free is a bad page state. Folded levels
@@ -23,10 +27,13 @@
 // mappings and attributes are not modelled: they change no table structure.
 #pragma once
 
+#include <cstdint>
+
 #include "base/word.h"
 #include "targets/linux.h"
 #include "targets/mm/free_pgtables.h"
 #include "targets/mm/memory.h"
+#include "targets/mm/memory_hotplug.h"
 
 namespace ptfold::tgt::arm64 {
 
@@ -236,6 +243,66 @@ void __remove_pgd_mapping(LinuxPageTable<u64, Env>& t, const Mm<u64>& init_mm, c
   // end, PAGE_OFFSET, PAGE_END): the per-level loops, from init_mm's pgd.
   hotplug_detail::unmap_hotplug(t, Level::kPgd, init_mm.pgd, start, end);
   hotplug_detail::free_empty_table(t, Level::kPgd, init_mm.pgd, start, end, lm.page_offset, lm.end);
+}
+
+// The boot memory arm64_memblock_init() (arch/arm64/mm/init.c) starts from.
+struct BootMemory {
+  u64 dram_start = 0, dram_end = 0;   // memblock_start_of_DRAM(), memblock_end_of_DRAM()
+  unsigned parange = 48;              // ID_AA64MMFR0_EL1.PARange, as a PA width
+  unsigned memstart_offset_seed = 0;  // KASLR's 16-bit seed; 0: not randomised
+};
+
+// ARM64_MEMSTART_ALIGN: PUD_SIZE with 4K pages, CONT_PMD_SIZE (32 pmds of
+// 32M) with 16K, PMD_SIZE with 64K - at least a memory section
+// (SECTION_SIZE_BITS 27, 29 with 64K), which changes none of them.
+template <class Env>
+u64 ARM64_MEMSTART_ALIGN(const LinuxPageTable<u64, Env>& t) {
+  return t.PAGE_SIZE() == 65536 ? u64{1} << 29 : u64{1} << 30;
+}
+
+// arm64_memblock_init()'s choice of memstart_addr (PHYS_OFFSET): the boot
+// memory's start rounded down, moved up when the memory does not fit the
+// linear region, moved down by 2^52 - 2^vabits_actual for a 52-bit kernel on
+// smaller hardware (so PAGE_OFFSET still stands for the start of memory),
+// then moved down by KASLR within the slack the PA range leaves. The KVM
+// nVHE cap of the region to 51 bits is not modelled (no hypervisor here).
+template <class Env>
+u64 arm64_memblock_init(const LinuxPageTable<u64, Env>& t, const BootMemory& mem) {
+  const LinearMap lm = t.hotplug_linear_map();
+  const int64_t linear_region_size = static_cast<int64_t>(lm.end - lm.start);  // PAGE_END - _PAGE_OFFSET(vabits_actual)
+  const u64 align = ARM64_MEMSTART_ALIGN(t);
+  u64 memstart = mem.dram_start & ~(align - 1);
+  if (memstart + linear_region_size < mem.dram_end)
+    memstart = (mem.dram_end - linear_region_size + align - 1) & ~(align - 1);
+  if (t.config().VA_BITS == 52 && t.vabits_actual() != 52)
+    memstart -= lm.start - (u64{0} - (u64{1} << 52));  // _PAGE_OFFSET(vabits_actual) - _PAGE_OFFSET(52)
+  int64_t range = linear_region_size - static_cast<int64_t>(u64{1} << mem.parange);
+  if (mem.memstart_offset_seed > 0 && range >= static_cast<int64_t>(align)) {
+    range /= static_cast<int64_t>(align);
+    memstart -= align * static_cast<u64>((range * mem.memstart_offset_seed) >> 16);
+  }
+  return memstart;
+}
+
+// __phys_to_virt(): ((x) - PHYS_OFFSET) | PAGE_OFFSET.
+template <class Env>
+u64 __phys_to_virt(const LinuxPageTable<u64, Env>& t, u64 phys, u64 phys_offset) {
+  return (phys - phys_offset) | t.hotplug_linear_map().page_offset;
+}
+
+// arch_add_memory(): after add_memory_resource()'s mhp_range_allowed(), the
+// range mapped at its linear-map address (VM_BUG_ON on a range not allowed).
+template <class Env>
+void arch_add_memory(LinuxPageTable<u64, Env>& t, const Mm<u64>& init_mm, u64 start, u64 size, u64 phys_offset) {
+  t.env().bug_on(!mhp_range_allowed(t, start, size, true, phys_offset), "arch_add_memory",
+                 "VM_BUG_ON(!mhp_range_allowed(start, size, true))");
+  __create_pgd_mapping(t, init_mm, start, __phys_to_virt(t, start, phys_offset), size);
+}
+
+// arch_remove_memory(): __remove_pgd_mapping() of the range's linear map.
+template <class Env>
+void arch_remove_memory(LinuxPageTable<u64, Env>& t, const Mm<u64>& init_mm, u64 start, u64 size, u64 phys_offset) {
+  __remove_pgd_mapping(t, init_mm, t.hotplug_linear_map(), __phys_to_virt(t, start, phys_offset), size);
 }
 
 }  // namespace ptfold::tgt::arm64

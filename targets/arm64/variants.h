@@ -74,4 +74,31 @@ class LocklessStackcopy : public Arm64<W, Env> {
   }
 };
 
+// ZOO-13: memory hot-add before 58284a901b42 ("arm64/mm: Validate hotplug
+// range before creating linear mapping"): arm64 had no check of the new
+// range against the linear map - here, no arch_get_mappable_range(), so mm's
+// __weak fallback (every address) applies. With VA_BITS 52 on 48-bit
+// hardware the linear map starts at _PAGE_OFFSET(vabits_actual), not at
+// PAGE_OFFSET, and memory below __pa() of that start is mapped where the
+// hardware cannot reach. Hot-add arrived with 4ab215061554.
+template <class W, class Env>
+class HotplugUnchecked : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  PhysRange arch_get_mappable_range(u64 phys_offset) override {
+    return LinuxPageTable<W, Env>::arch_get_mappable_range(phys_offset);
+  }
+};
+
+// ZOO-14: the check 58284a901b42 added, before ee7febce0519 ("arm64: mm:
+// correct the inside linear map boundaries during hotplug check"): no
+// clamp of a start that KASLR made wrap above the end, so every range is
+// refused although [0, end] is inside the linear map.
+template <class W, class Env>
+class HotplugKaslrWrap : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  PhysRange arch_get_mappable_range(u64 phys_offset) override { return this->linear_pa_range(phys_offset); }
+};
+
 }  // namespace ptfold::tgt::arm64

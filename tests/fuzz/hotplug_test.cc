@@ -1,7 +1,9 @@
 // arm64 memory hot-add/hot-remove (targets/arm64/hotplug.h) and its fuzz_ops
 // ops: the ops round-trip through text and bytes and run on arm64 only; the
-// model frees every table a removal empties and never the pgd a folded
-// level aliases; its fold guards agree with the catalogue's folded levels.
+// range check accepts the linear map as the spec lays it out, from the
+// PHYS_OFFSET arm64_memblock_init() picks; the model frees every table a
+// removal empties and never the pgd a folded level aliases; its fold guards
+// agree with the catalogue's folded levels.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -12,6 +14,7 @@
 #include "harness/binding.h"
 #include "reference/geometry.h"
 #include "targets/arm64/hotplug.h"
+#include "targets/mm/memory_hotplug.h"
 #include "targets/variants.h"
 #include "tests/fuzz/scenario_util.h"
 
@@ -24,35 +27,60 @@ const char* variant_for(const ref::Geometry& g) { return g.family == "arm64-boot
 
 TEST(Hotplug, text_encode_decode_round_trip_is_identity) {
   const Scenario s = parse_text(header("arm64", "arm64-4k-va48") +
-                                "hot-add va=0xffff000000000000 pa=0x40000000 len=0x3000 level=pte\n"
-                                "hot-add va=0xffff000040000000 pa=0x80000000 len=0x400000 level=pmd\n"
-                                "hot-add va=0xffff000100000000 pa=0x40000000 len=0x80000000 level=pud\n"
-                                "hot-remove va=0xffff000040000000\n");
+                                "hot-add pa=0x80000000 len=0x3000 level=pte\n"
+                                "hot-add pa=0x100000000 len=0x400000 level=pmd\n"
+                                "hot-add pa=0x200000000 len=0x80000000 level=pud\n"
+                                "hot-remove pa=0x100000000\n");
   ASSERT_EQ(s.ops.size(), 4u);
   EXPECT_EQ(s.ops[2].kind, OpKind::kHotAdd);
   EXPECT_EQ(s.ops[3].kind, OpKind::kHotRemove);
   expect_round_trip(s);
+  const Scenario k = parse_text(header("arm64", "arm64-4k-va48") + "memory dram=0x80000000 parange=40 kaslr=0x8000\n" +
+                                "hot-add pa=0x0 len=0x1000 level=pte\n");
+  EXPECT_TRUE(k.memory.set);
+  EXPECT_EQ(k.memory.parange, 40u);
+  expect_round_trip(k);
 }
 
-TEST(Hotplug, ranges_are_normalised_into_the_linear_map_and_the_physical_space) {
-  // 4K/48: linear map [0xffff000000000000, 0xffff800000000000), 48-bit PAs.
+TEST(Hotplug, ranges_are_normalised_into_the_cpus_physical_space) {
+  // Anywhere in the PA space, aligned to the leaf: whether the linear map
+  // holds the range is the kernel's range check to answer, not the decoder's.
   const Scenario s = parse_text(header("arm64", "arm64-4k-va48") +
-                                "hot-add va=0x1234 pa=0xfffffffff000 len=0x3000 level=pte\n"
-                                "hot-add va=0xffffffffffffffff pa=0x0 len=0x10000000000 level=pmd\n");
-  for (const Op& op : s.ops) {
-    EXPECT_GE(op.va, 0xffff000000000000u);
-    EXPECT_LE(op.va + op.len - 1, 0xffff7fffffffffffu);
-    EXPECT_LE(op.pa + op.len - 1, (u64{1} << 48) - 1) << "mhp_range_allowed: the range fits the PA space";
-  }
+                                "hot-add pa=0xfffffffff000 len=0x3000 level=pte\n"
+                                "hot-add pa=0x1234567 len=0x10000000000 level=pmd\n");
+  for (const Op& op : s.ops) EXPECT_LE(op.pa + op.len - 1, (u64{1} << 48) - 1);
+  EXPECT_EQ(s.ops[0].pa, 0xffffffffd000u) << "the whole range inside 48 bits";
+  EXPECT_EQ(s.ops[1].pa, 0x1200000u) << "pmd-aligned";
   EXPECT_EQ(s.ops[1].len, 4u << 21) << "one to four leaves";
+  // With a CPU of 40-bit PAs (memory parange=40), inside 40 bits.
+  const Scenario p40 = parse_text(header("arm64", "arm64-4k-va48") + "memory dram=0x0 parange=40\n" +
+                                  "hot-add pa=0xfffffffff000 len=0x1000 level=pte\n");
+  EXPECT_EQ(p40.ops[0].pa, 0xfffffff000u);
   // 16K: no pud blocks (pud_sect_supported() is 4K only): pmd leaves instead.
   const Scenario k16 = parse_text(header("arm64", "arm64-16k-va48") +
-                                  "hot-add va=0x0 pa=0x0 len=0x1000000000 level=pud\n");
+                                  "hot-add pa=0x0 len=0x1000000000 level=pud\n");
   EXPECT_EQ(k16.ops[0].leaf, Level::kPmd);
 }
 
+TEST(Hotplug, memory_statement_errors_say_what_to_write) {
+  const auto error = [](const std::string& line) {
+    try {
+      parse_text(header("arm64", "arm64-4k-va48") + line + "\n");
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error("memory dram=0x0 parange=52").find("choose one of 32, 36, 40, 42, 44, 48"), std::string::npos);
+  EXPECT_NE(error("memory dram=0x1000 parange=48").find("GiB-aligned"), std::string::npos);
+  EXPECT_NE(error("memory dram=0xc0000000 parange=32").find("below 0xc0000000"), std::string::npos);
+  EXPECT_NE(error("memory dram=0x0 parange=48 kaslr=0x10000").find("16-bit"), std::string::npos);
+  EXPECT_NE(error("memory parange=48").find("needs dram="), std::string::npos);
+  EXPECT_NE(error("hot-add pa=0x0 len=0x1000\nmemory dram=0x0 parange=48").find("before the ops"), std::string::npos);
+}
+
 TEST(Hotplug, ops_run_where_the_model_has_memory_hotplug) {
-  const std::string ops = "hot-add va=0x0 pa=0x40000000 len=0x1000 level=pte\nhot-remove va=0x0\n";
+  const std::string ops = "hot-add pa=0x80000000 len=0x1000 level=pte\nhot-remove pa=0x80000000\n";
   const auto ran = [&](const char* v, const char* g) { return run_scenario(parse_text(header(v, g) + ops)).ops_run; };
   EXPECT_EQ(ran("arm64", "arm64-4k-va48"), 2u);
   EXPECT_EQ(ran("arm64-boot", "arm64-64k-va48-boot"), 2u);
@@ -60,19 +88,79 @@ TEST(Hotplug, ops_run_where_the_model_has_memory_hotplug) {
   EXPECT_EQ(ran("riscv64", "riscv64-sv48"), 0u);
 }
 
+TEST(Hotplug, memory_already_there_is_not_added_again) {
+  // The boot memory (1 GiB at 0x40000000 by default) and a range hot-added
+  // before: add_memory() fails on the resource, no range check runs.
+  const RunResult r = run_scenario(parse_text(header("arm64", "arm64-4k-va48") +
+                                              "hot-add pa=0x7ffff000 len=0x2000 level=pte\n"
+                                              "hot-add pa=0x80000000 len=0x2000 level=pte\n"
+                                              "hot-add pa=0x80001000 len=0x1000 level=pte\n"));
+  EXPECT_FALSE(r.finding);
+  EXPECT_EQ(r.ops_run, 1u) << r.trace;
+}
+
 TEST(Hotplug, vmalloc_and_the_linear_map_never_share_a_pgd_entry) {
   // 16K/48: two kernel pgd entries, the linear map is the first; a vmalloc
   // map in it is skipped once memory is hot-added there, and the reverse.
   const RunResult a = run_scenario(parse_text(header("arm64", "arm64-16k-va48") +
-                                              "hot-add va=0xffff000000000000 pa=0x40000000 len=0x4000 level=pte\n"
+                                              "hot-add pa=0x80000000 len=0x4000 level=pte\n"
                                               "map kernel va=0xffff400000000000 pa=0x1000000 level=pte\n"));
   EXPECT_FALSE(a.finding);
   EXPECT_EQ(a.ops_run, 1u) << a.trace;
   const RunResult b = run_scenario(parse_text(header("arm64", "arm64-16k-va48") +
                                               "map kernel va=0xffff400000000000 pa=0x1000000 level=pte\n"
-                                              "hot-add va=0xffff000000000000 pa=0x40000000 len=0x4000 level=pte\n"));
+                                              "hot-add pa=0x80000000 len=0x4000 level=pte\n"));
   EXPECT_FALSE(b.finding);
   EXPECT_EQ(b.ops_run, 1u) << b.trace;
+}
+
+// arm64_memblock_init()'s PHYS_OFFSET, worked by hand from arch/arm64/mm/init.c.
+TEST(Hotplug, memstart_addr_follows_arm64_memblock_init) {
+  const auto memstart = [](const char* geometry, tgt::arm64::BootMemory mem) {
+    const ref::Geometry& g = *ref::find(geometry);
+    auto t = tgt::make_variant<u64>(variant_for(g), harness::config_for(g), machine_for(g.page_shift));
+    return tgt::arm64::arm64_memblock_init(*t, mem);
+  };
+  const u64 G = u64{1} << 30;
+  // Rounded down to ARM64_MEMSTART_ALIGN: 1 GiB with 4K and 16K, 512 MiB with 64K.
+  EXPECT_EQ(memstart("arm64-4k-va48", {G + G / 2, 2 * G + G / 2, 48, 0}), G);
+  EXPECT_EQ(memstart("arm64-16k-va48", {G + G / 2, 2 * G + G / 2, 48, 0}), G);
+  EXPECT_EQ(memstart("arm64-64k-va48", {G + G / 2, 2 * G + G / 2, 48, 0}), G + G / 2);
+  // A 52-bit kernel on 48-bit hardware: moved down by 2^52 - 2^48.
+  EXPECT_EQ(memstart("arm64-4k-va52-nolpa2", {G, 2 * G, 48, 0}), G - ((u64{1} << 52) - (u64{1} << 48)));
+  EXPECT_EQ(memstart("arm64-4k-va52-lpa2", {G, 2 * G, 52, 0}), G);
+  // KASLR: range = 2^47 - 2^40 over 1 GiB = 130048; 130048 * 0x8000 >> 16 = 65024 GiB down.
+  EXPECT_EQ(memstart("arm64-4k-va48", {G, 2 * G, 40, 0x8000}), G - 65024 * G);
+  // No slack (the PA range is as large as the linear region): no randomisation.
+  EXPECT_EQ(memstart("arm64-4k-va48", {G, 2 * G, 48, 0xffff}), G);
+  // Memory that does not fit the linear region (16K/36: 32 GiB) moves it up.
+  EXPECT_EQ(memstart("arm64-16k-va36", {0, 40 * G, 40, 0}), 8 * G);
+}
+
+// mhp_get_pluggable_range() against the linear map as spec/linux-folding.md
+// lays it out: PAGE_OFFSET = -2^VA_BITS, the reachable start
+// -2^vabits_actual, PAGE_END = -2^(VA_BITS_MIN - 1), shifted by PHYS_OFFSET
+// and clamped at 0 - on every arm64 geometry and several boot memories.
+TEST(Hotplug, pluggable_range_is_the_linear_map_on_every_geometry) {
+  const u64 G = u64{1} << 30;
+  const tgt::arm64::BootMemory mems[] = {{G, 2 * G, 48, 0}, {4 * G, 5 * G, 40, 0x8000}, {0, G, 36, 0xffff},
+                                         {G, 2 * G, 44, 1}};
+  for (const ref::Geometry& g : ref::catalogue()) {
+    if (g.arch != ref::Arch::kArm64) continue;
+    auto t = tgt::make_variant<u64>(variant_for(g), harness::config_for(g), machine_for(g.page_shift));
+    const unsigned va_bits_min = g.va_bits <= 48 ? g.va_bits : g.page_shift == 14 ? 47 : 48;
+    const u64 page_offset = u64{0} - (u64{1} << g.va_bits);
+    const u64 start = u64{0} - (u64{1} << g.vabits_actual), end = u64{0} - (u64{1} << (va_bits_min - 1));
+    for (const tgt::arm64::BootMemory& mem : mems) {
+      const u64 phys_offset = tgt::arm64::arm64_memblock_init(*t, mem);
+      const int64_t lo = static_cast<int64_t>(start - page_offset + phys_offset);
+      const tgt::PhysRange r = tgt::mhp_get_pluggable_range(*t, true, phys_offset);
+      EXPECT_EQ(r.start, lo < 0 ? 0 : static_cast<u64>(lo)) << g.name << " seed " << mem.memstart_offset_seed;
+      EXPECT_EQ(r.end, end - 1 - page_offset + phys_offset) << g.name << " seed " << mem.memstart_offset_seed;
+      EXPECT_LE(mem.dram_end - 1, r.end) << g.name << ": the boot memory is inside the linear map";
+      EXPECT_GE(mem.dram_start, r.start) << g.name;
+    }
+  }
 }
 
 TEST(Hotplug, fold_guards_agree_with_the_catalogue) {
