@@ -371,7 +371,7 @@ class Runner {
     if (op.len > leaf_size(op.leaf)) check_va(kKernelMm, va + op.len - leaf_size(op.leaf) + 8);
   }
 
-  // arch_remove_memory() of the hot-added range at (or after) va: the
+  // arch_remove_memory() of the hot-added range at (or after) pa: the
   // leaves cleared, every table the range emptied freed.
   void hot_remove(const Op& op) {
     MmState& st = mms_[kKernelMm];

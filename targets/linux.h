@@ -210,6 +210,10 @@ class LinuxPageTable {
   // here mm/memory_hotplug.c's __weak fallback, every address. phys_offset
   // is PHYS_OFFSET (arm64 memstart_addr), a global the kernel sets at boot.
   virtual PhysRange arch_get_mappable_range(u64 /*phys_offset*/) { return {0, ~u64{0}}; }
+  // Whether hot-remove's free_empty_<l>_table() returns early, leaving the
+  // level's "table" alone because the running kernel folds level l (there
+  // it is the entry of the level above). The generic answer: folded(l).
+  virtual bool hotplug_level_folded(Level l) const { return folded(l); }
   // PHYSMEM_END: include/linux/mm.h's (1 << MAX_PHYSMEM_BITS) - 1 unless the
   // arch defines its own (arm64: the end of the linear map).
   virtual u64 PHYSMEM_END(u64 /*phys_offset*/) const { return (u64{1} << phys_mask_shift()) - 1; }

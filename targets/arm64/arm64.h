@@ -76,6 +76,19 @@ class Arm64 : public LinuxPageTable<W, Env> {
       env_.warn_on(r.start > r.end, "arch_get_mappable_range", "WARN_ON(start_linear_pa > end_linear_pa)");
     return r;
   }
+  // arch/arm64/mm/mmu.c free_empty_<l>_table()'s early returns: the pud
+  // function's !pgtable_l4_enabled(), the p4d function's
+  // !pgtable_l5_enabled(), and the pmd function's build-time
+  // CONFIG_PGTABLE_LEVELS <= 2 (with the RFC's runtime pmd folding, the same
+  // question asked at run time).
+  bool hotplug_level_folded(Level l) const override {
+    switch (l) {
+      case Level::kPmd: return folded(Level::kPmd);
+      case Level::kPud: return !pgtable_l4_enabled();
+      case Level::kP4d: return !pgtable_l5_enabled();
+      default: return false;
+    }
+  }
   // asm/memory.h: PHYSMEM_END = __pa(PAGE_END - 1).
   u64 PHYSMEM_END(u64 phys_offset) const override { return linear_pa_range(phys_offset).end; }
   // __pa(_PAGE_OFFSET(vabits_actual)) and __pa(PAGE_END - 1): both are

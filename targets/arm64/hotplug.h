@@ -158,20 +158,6 @@ inline bool pgtable_range_aligned(u64 start, u64 end, u64 floor, u64 ceiling, u6
   return true;
 }
 
-// The early return of free_empty_<l>_table for a folded level: the pmd
-// function's CONFIG_PGTABLE_LEVELS <= 2 (with the RFC's runtime pmd folding,
-// the same question asked at run time), the pud function's
-// !pgtable_l4_enabled(), the p4d function's !pgtable_l5_enabled().
-template <class Env>
-bool level_folded_for_free(const LinuxPageTable<u64, Env>& t, Level l) {
-  switch (l) {
-    case Level::kPmd: return t.folded(Level::kPmd);
-    case Level::kPud: return !t.pgtable_l4_enabled();
-    case Level::kP4d: return !t.pgtable_l5_enabled();
-    default: return false;
-  }
-}
-
 // for (i = 0; i < PTRS_PER_<L>; i++) if (!pXd_none(READ_ONCE(table[i])))
 // return; - through the env's scan() where it has one.
 template <class Env>
@@ -202,7 +188,7 @@ void free_empty_table(LinuxPageTable<u64, Env>& t, Level l, u64 parentp, u64 add
               "WARN_ON(!pXd_present() || !pXd_table() || pXd_sect())");
       free_empty_table(t, child_of(l), p, a, next, floor, ceiling);
     });
-    if (l == Level::kPgd || level_folded_for_free(t, l)) return;
+    if (l == Level::kPgd || t.hotplug_level_folded(l)) return;  // the folded level's early return
   }
   const Level parent = parent_of(l);
   if (!pgtable_range_aligned(start, end, floor, ceiling, ~((u64{1} << t.shift(parent)) - 1))) return;

@@ -101,4 +101,19 @@ class HotplugKaslrWrap : public Arm64<W, Env> {
   PhysRange arch_get_mappable_range(u64 phys_offset) override { return this->linear_pa_range(phys_offset); }
 };
 
+// Hazard (class C1 at hot-remove): free_empty_p4d_table() as the LPA2
+// series wrote it - pgtable_range_aligned(), the scan of PTRS_PER_P4D
+// entries, pgd_clear(), free_hotplug_pgtable_page() - without its
+// !pgtable_l5_enabled() early return. Wherever p4d is folded, at build or
+// run time, its "table" is the pgd page: hot-remove clears a live pgd entry
+// and frees the pgd.
+template <class W, class Env>
+class HotplugP4dNoGuard : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  bool hotplug_level_folded(Level l) const override {
+    return l != Level::kP4d && Arm64<W, Env>::hotplug_level_folded(l);
+  }
+};
+
 }  // namespace ptfold::tgt::arm64

@@ -172,7 +172,7 @@ TEST(Hotplug, fold_guards_agree_with_the_catalogue) {
     Machine& m = machine_for(g.page_shift);
     auto t = tgt::make_variant<u64>(variant_for(g), harness::config_for(g), m);
     for (Level l : {Level::kP4d, Level::kPud, Level::kPmd})
-      EXPECT_EQ(tgt::arm64::hotplug_detail::level_folded_for_free(*t, l), g.lin(static_cast<ref::Level>(l)).fold != ref::Fold::kNone)
+      EXPECT_EQ(t->hotplug_level_folded(l), g.lin(static_cast<ref::Level>(l)).fold != ref::Fold::kNone)
           << g.name << " " << tgt::level_name(l);
   }
 }
