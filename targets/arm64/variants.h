@@ -104,9 +104,11 @@ class HotplugKaslrWrap : public Arm64<W, Env> {
 // Hazard (class C1 at hot-remove): free_empty_p4d_table() as the LPA2
 // series wrote it - pgtable_range_aligned(), the scan of PTRS_PER_P4D
 // entries, pgd_clear(), free_hotplug_pgtable_page() - without its
-// !pgtable_l5_enabled() early return. Wherever p4d is folded, at build or
-// run time, its "table" is the pgd page: hot-remove clears a live pgd entry
-// and frees the pgd.
+// !pgtable_l5_enabled() early return. Where p4d is folded its "table" is
+// the pgd page: hot-remove clears a live pgd entry and frees the pgd -
+// wherever pgtable_range_aligned() lets the free through, i.e. where the
+// linear map fills whole pgd entries (4K/48, 16K/48, 16K/52 with LPA2; not
+// 4K/39, 64K/42 or the runtime-folded 4K/52 without LPA2).
 template <class W, class Env>
 class HotplugP4dNoGuard : public Arm64<W, Env> {
  public:
