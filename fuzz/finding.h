@@ -16,7 +16,8 @@ struct Finding : std::exception {
   std::string cls;     // bad-page-state, bad-free, double-free, use-after-free,
                        // leak, walk-mismatch, wild-access, bug-on, warn, bad-entry,
                        // mode-mismatch, stale-state (boot ops),
-                       // hotplug-range (add_memory()'s range check)
+                       // hotplug-range (add_memory()'s range check),
+                       // ro-write (swapper_pg_dir written in place)
   std::string helper;  // the kernel helper the report is about
   std::string detail;  // expected vs actual, kernel-style dump; one or more lines
   std::string geometry;  // filled in by the runner

@@ -71,6 +71,8 @@ void Machine::reset(u64 phys_offset, unsigned slab_slot, PageTypeEncoding enc) {
   nr_pagetable_ = 0;
   current_mm_ = -1;
   lockless_ = false;
+  swapper_ = swapper_size_ = 0;
+  fixmap_ = false;
   hw_stray_.clear();
   hw_stray_freed_by_ = nullptr;
 }
@@ -155,6 +157,12 @@ u64 Machine::read(u64 ptr, Level lvl) {
 
 void Machine::write(u64 ptr, Level lvl, u64 v) {
   check_access(ptr, lvl, true);
+  if (ptr - swapper_ < swapper_size_ && !fixmap_) [[unlikely]]
+    raise("ro-write", fmt::format("set_{}", tgt::level_name(lvl)),
+          fmt::format("Unable to handle kernel write to read-only memory at virtual address {:#x}\n"
+                      "expected: swapper_pg_dir [{:#x}, {:#x}) written through set_swapper_pgd() (the fixmap)\n"
+                      "actual:   a {} entry written in place",
+                      ptr, swapper_, swapper_ + swapper_size_, tgt::level_name(lvl)));
   std::memcpy(reinterpret_cast<void*>(ptr), &v, 8);
   size_t i = 0;
   Page* p = page_of(ptr, &i);
@@ -464,6 +472,19 @@ bool Machine::take_hw_stray(std::string* why) {
   if (why) *why = hw_stray_;
   hw_stray_.clear();
   return true;
+}
+
+void Machine::set_swapper_pgd(u64 ptr, u64 v) {
+  fixmap_ = true;
+  write(ptr, Level::kPgd, v);
+  fixmap_ = false;
+}
+
+void Machine::set_swapper_pg_dir(u64 pgd) {
+  size_t i = 0;
+  const Page* p = page_of(pgd, &i);
+  swapper_ = pgd;
+  swapper_size_ = !p ? 0 : p->slab ? p->obj_size : page_size_ << p->order;
 }
 
 void Machine::mark_pgd(u64 pgd, int /*mm*/, bool live) {

@@ -88,6 +88,13 @@ class Machine {
   // gup_fast's on-stack entry copies (targets/mm/gup.h).
   void stack_copy_push(u64 addr);
   void stack_copy_pop();
+  // swapper_pg_dir, read-only once the kernel has booted: write() into it
+  // is a fault ("ro-write"), set_swapper_pgd() - the fixmap path the arm64
+  // set_pXd() helpers take for it - is the one way in. 0 until the runner
+  // names init_mm's pgd (set_swapper_pg_dir()).
+  u64 swapper_pg_dir() const { return swapper_; }
+  void set_swapper_pgd(u64 ptr, u64 v);
+  void set_swapper_pg_dir(u64 pgd);
 
   // --- reference Mem contract -------------------------------------------------
   // The hardware reads only live table memory; anything else reads as 0 (a
@@ -167,6 +174,8 @@ class Machine {
   long nr_pagetable_ = 0;
   int current_mm_ = -1;
   bool lockless_ = false;
+  u64 swapper_ = 0, swapper_size_ = 0;  // swapper_pg_dir, read-only
+  bool fixmap_ = false;                 // inside set_swapper_pgd()
   std::string_view geometry_;
   std::string hw_stray_;
   const char* hw_stray_freed_by_ = nullptr;

@@ -133,6 +133,7 @@ class Runner {
     m_.set_current_mm(slot);
     st.mm.pgd = t_->pgd_alloc(st.mm);
     m_.mark_pgd(st.mm.pgd, slot, true);
+    if (slot == kKernelMm && t_->swapper_pg_dir_read_only()) m_.set_swapper_pg_dir(st.mm.pgd);
     st.live = true;
   }
 

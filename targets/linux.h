@@ -214,6 +214,9 @@ class LinuxPageTable {
   // level's "table" alone because the running kernel folds level l (there
   // it is the entry of the level above). The generic answer: folded(l).
   virtual bool hotplug_level_folded(Level l) const { return folded(l); }
+  // Whether init_mm's pgd (swapper_pg_dir) is read-only once the kernel has
+  // booted, written only through a fixmap alias (arm64: set_swapper_pgd()).
+  virtual bool swapper_pg_dir_read_only() const { return false; }
   // PHYSMEM_END: include/linux/mm.h's (1 << MAX_PHYSMEM_BITS) - 1 unless the
   // arch defines its own (arm64: the end of the linear map).
   virtual u64 PHYSMEM_END(u64 /*phys_offset*/) const { return (u64{1} << phys_mask_shift()) - 1; }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 
 #include "base/word.h"
 #include "targets/linux.h"
@@ -98,6 +99,28 @@ class Arm64 : public LinuxPageTable<W, Env> {
     return {lm.start - lm.page_offset + phys_offset, lm.end - 1 - lm.page_offset + phys_offset};
   }
   bool lpa2_is_enabled() const { return cfg_.ARM64_LPA2 && cfg_.tcr_ds; }
+
+  // arch/arm64: swapper_pg_dir lives in .rodata (since v4.17) and is
+  // written through the fixmap by set_swapper_pgd().
+  bool swapper_pg_dir_read_only() const override { return true; }
+  // if (in_swapper_pgdir(p)) { set_swapper_pgd(p, v); return true; } -
+  // in_swapper_pgdir() compares pages. Only an env that has a swapper_pg_dir
+  // (the fuzz machine: init_mm's pgd) takes the detour; the others, and the
+  // symbolic word, write in place.
+  bool swapper_write(const W& p, const W& v) {
+    if constexpr (std::is_same_v<W, u64> && requires(Env& e) {
+                    e.swapper_pg_dir();
+                    e.set_swapper_pgd(u64{}, u64{});
+                  }) {
+      const u64 swapper = env_.swapper_pg_dir();
+      const u64 page_mask = ~(this->PAGE_SIZE() - 1);
+      if (swapper && (p & page_mask) == (swapper & page_mask)) {
+        env_.set_swapper_pgd(p, v);
+        return true;
+      }
+    }
+    return false;
+  }
 
   unsigned shift(Level l) const override { return shift_[static_cast<int>(l)]; }
   u64 ptrs_per(Level l) const override { return ptrs_[static_cast<int>(l)]; }
@@ -234,12 +257,23 @@ class Arm64 : public LinuxPageTable<W, Env> {
   W pmd_page_paddr(const W& v) const override { return __pte_to_phys(v); }
 
   // --- Updates ----------------------------------------------------------------
-  // set_pgd/set_p4d/set_pud redirect to set_swapper_pgd() for swapper_pg_dir;
-  // the harness never installs swapper_pg_dir, so they are plain writes here.
-  void set_pgd(const W& p, const W& v) override { env_.write(p, Level::kPgd, v); }
-  void set_p4d(const W& p, const W& v) override { env_.write(p, Level::kP4d, v); }
-  void set_pud(const W& p, const W& v) override { env_.write(p, Level::kPud, v); }
-  void set_pmd(const W& p, const W& v) override { env_.write(p, Level::kPmd, v); }
+  // swapper_pg_dir is read-only after boot: a set_pXd() that may be writing
+  // one of its entries - any level that can be the pgd level - asks
+  // in_swapper_pgdir() and writes through set_swapper_pgd() (the fixmap)
+  // instead. set_pgd and set_p4d always ask, set_pud when pud is folded at
+  // run time, set_pmd when pmd is folded at build time (__PAGETABLE_PMD_FOLDED).
+  void set_pgd(const W& p, const W& v) override {
+    if (!swapper_write(p, v)) env_.write(p, Level::kPgd, v);
+  }
+  void set_p4d(const W& p, const W& v) override {
+    if (!swapper_write(p, v)) env_.write(p, Level::kP4d, v);
+  }
+  void set_pud(const W& p, const W& v) override {
+    if (pgtable_l4_enabled() || !swapper_write(p, v)) env_.write(p, Level::kPud, v);
+  }
+  void set_pmd(const W& p, const W& v) override {
+    if (cfg_.PGTABLE_LEVELS > 2 || !swapper_write(p, v)) env_.write(p, Level::kPmd, v);
+  }
   void set_pte(const W& p, const W& v) override { env_.write(p, Level::kPte, v); }
   void pgd_clear(const W& p) override {
     if (pgtable_l5_enabled()) set_pgd(p, W(0));

@@ -74,6 +74,21 @@ class LocklessStackcopy : public Arm64<W, Env> {
   }
 };
 
+// ZOO-03: set_pud() before 90e636f60b76 ("arm64: mm: Make PUD folding
+// check in set_pud() a runtime check", v6.9) took the swapper_pg_dir detour
+// only under __PAGETABLE_PUD_FOLDED, i.e. CONFIG_PGTABLE_LEVELS <= 3. Where
+// pud is folded at run time (16K/52 without LPA2) pud entries are
+// swapper_pg_dir entries, and a kernel mapping writes them in place - into
+// read-only memory.
+template <class W, class Env>
+class SetPudBuildtimeFold : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  void set_pud(const W& p, const W& v) override {
+    if (this->cfg_.PGTABLE_LEVELS > 3 || !this->swapper_write(p, v)) this->env_.write(p, Level::kPud, v);
+  }
+};
+
 // ZOO-13: memory hot-add before 58284a901b42 ("arm64/mm: Validate hotplug
 // range before creating linear mapping"): arm64 had no check of the new
 // range against the linear map - here, no arch_get_mappable_range(), so mm's

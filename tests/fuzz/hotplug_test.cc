@@ -177,6 +177,35 @@ TEST(Hotplug, fold_guards_agree_with_the_catalogue) {
   }
 }
 
+TEST(Hotplug, swapper_pg_dir_entries_go_through_the_fixmap_on_every_geometry) {
+  // swapper_pg_dir read-only: hot-add and hot-remove populate and clear its
+  // entries through whichever set_pXd() the geometry's folding makes the
+  // pgd level (set_pgd, set_p4d, set_pud, set_pmd), each of which must take
+  // set_swapper_pgd() - a write in place is a finding.
+  for (const ref::Geometry& g : ref::catalogue()) {
+    if (g.arch != ref::Arch::kArm64) continue;
+    Machine& m = machine_for(g.page_shift);
+    m.reset(0, 1, PageTypeEncoding::kPgty);
+    m.set_geometry_name(g.name);
+    auto t = tgt::make_variant<u64>(variant_for(g), harness::config_for(g), m);
+    ASSERT_TRUE(t->swapper_pg_dir_read_only());
+    const tgt::LinearMap lm = t->hotplug_linear_map();
+    tgt::Mm<u64> init_mm;
+    init_mm.init_mm = true;
+    m.set_current_mm(kKernelMm);
+    init_mm.pgd = t->pgd_alloc(init_mm);
+    m.mark_pgd(init_mm.pgd, kKernelMm, true);
+    m.set_swapper_pg_dir(init_mm.pgd);
+    m.set_current_mm(kDebugMm + 1);
+    EXPECT_NO_THROW(tgt::arm64::__create_pgd_mapping(*t, init_mm, 0x80000000, lm.start, g.page_size())) << g.name;
+    // The entry written is wherever the folded helpers put it (a runtime-
+    // folded level re-indexes inside the pgd): some entry of the pgd.
+    const u64 n = t->pgd_alloc_size() / 8;
+    EXPECT_LT(m.scan(init_mm.pgd, n, Level::kPgd, [](u64 v) { return v != 0; }), n) << g.name << ": swapper populated";
+    EXPECT_NO_THROW(tgt::arm64::__remove_pgd_mapping(*t, init_mm, lm, lm.start, g.page_size())) << g.name;
+  }
+}
+
 TEST(Hotplug, removal_frees_every_table_it_emptied_and_never_the_pgd) {
   for (const ref::Geometry& g : ref::catalogue()) {
     if (g.arch != ref::Arch::kArm64) continue;

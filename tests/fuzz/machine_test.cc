@@ -82,6 +82,22 @@ TEST_F(MachineTest, freeing_the_live_pgd_through_an_alias_is_bad_free) {
   EXPECT_EQ(f.first_line(), "ptfold: bad-free: pud_free on test-geometry");
 }
 
+TEST_F(MachineTest, swapper_pg_dir_is_written_only_through_the_fixmap) {
+  const u64 pgd = m.get_free_page(Level::kPgd);
+  m.write(pgd + 8, Level::kPud, 3);  // before it is read-only: boot time
+  m.set_swapper_pg_dir(pgd);
+  EXPECT_EQ(m.swapper_pg_dir(), pgd);
+  m.set_swapper_pgd(pgd + 16, 7);
+  EXPECT_EQ(m.read(pgd + 16, Level::kPgd), 7u);
+  const Finding f = expect_finding([&] { m.write(pgd + 24, Level::kPud, 5); });
+  EXPECT_EQ(f.first_line(), "ptfold: ro-write: set_pud on test-geometry");
+  EXPECT_EQ(m.read(pgd + 24, Level::kPgd), 0u) << "the faulting write did not land";
+  const u64 other = m.get_free_page(Level::kPud);
+  m.write(other, Level::kPud, 1);  // any other table: writable
+  m.reset(0, 1, PageTypeEncoding::kPgty);
+  EXPECT_EQ(m.swapper_pg_dir(), 0u) << "a new input starts before boot";
+}
+
 TEST_F(MachineTest, read_outside_slab_pgd_object_is_wild_access) {
   const u64 pgd = m.pgd_cache_alloc(512);
   EXPECT_NE(pgd & 0xfff, 0u) << "slab objects never sit at the page start";
