@@ -29,14 +29,15 @@ using tgt::Level;
 
 namespace {
 
-constexpr OpKind kBootKinds[4] = {OpKind::kEarlyP4d, OpKind::kStartupIdentity, OpKind::kModeProbe,
-                                  OpKind::kGstageBlock};
+constexpr OpKind kBootKinds[5] = {OpKind::kEarlyP4d, OpKind::kStartupIdentity, OpKind::kModeProbe,
+                                  OpKind::kGstageBlock, OpKind::kKptiNg};
 
 BootHelpers::Offer offer_of(OpKind k) {
   switch (k) {
     case OpKind::kEarlyP4d: return BootHelpers::kEarlyP4dOffset;
     case OpKind::kStartupIdentity: return BootHelpers::kStartupIdentity;
     case OpKind::kModeProbe: return BootHelpers::kSatpProbe;
+    case OpKind::kKptiNg: return BootHelpers::kKptiNgLevels;
     default: return BootHelpers::kGstageBlockSize;
   }
 }
@@ -299,11 +300,12 @@ bool is_boot_op(OpKind k) {
 
 bool boot_opcode(uint8_t b, OpKind* kind) {
   if (!(b & 0x80) || (b & 15) < 12) return false;
-  *kind = kBootKinds[(b & 15) - 12];
+  *kind = (b & 0x7f) == 0x7c ? OpKind::kKptiNg : kBootKinds[(b & 15) - 12];
   return true;
 }
 
 uint8_t boot_opcode_for(OpKind k) {
+  if (k == OpKind::kKptiNg) return 0xfc;
   for (uint8_t i = 0; i < 4; ++i)
     if (kBootKinds[i] == k) return static_cast<uint8_t>(0x80 | (12 + i));
   return 0;
@@ -398,6 +400,7 @@ std::string boot_op_text(const Op& op) {
     case OpKind::kStartupIdentity: return fmt::format("startup-identity pa={:#x} size={:#x}", op.pa, op.len);
     case OpKind::kModeProbe: return fmt::format("mode-probe pa={:#x}", op.pa);
     case OpKind::kGstageBlock: return fmt::format("gstage-block size={:#x}", op.len);
+    case OpKind::kKptiNg: return "kpti-ng";
     default: return "?";
   }
 }
@@ -417,6 +420,8 @@ bool parse_boot_op(std::string_view cmd, const std::function<u64(std::string_vie
   } else if (cmd == "gstage-block") {
     op->kind = OpKind::kGstageBlock;
     op->len = need("size");
+  } else if (cmd == "kpti-ng") {
+    op->kind = OpKind::kKptiNg;
   } else {
     return false;
   }
@@ -586,6 +591,21 @@ size_t run_boot_op(const Op& op, const tgt::VariantInfo& v, const ref::Geometry&
                            "actual:   slot {} holds {:#018x}",
                            probe, k, i, e));
       }
+      break;
+    }
+
+    // O9 (ZOO-21): kpti rewrites swapper_pg_dir's entries as non-global
+    // with a walk of as many levels as the hardware walks - the reference's
+    // level count for the page size and vabits_actual.
+    case OpKind::kKptiNg: {
+      ++checks;
+      const int want = static_cast<int>(g.hw.size());
+      const int got = b->kpti_ng_levels();
+      if (got != want)
+        fail(g, "level-count", helper,
+             fmt::format("{}K pages, vabits_actual {}\nexpected: {} levels, as the hardware walks (from {})\n"
+                         "actual:   {} levels",
+                         g.page_size() >> 10, g.vabits_actual, want, g.hw.front().name, got));
       break;
     }
 

@@ -1,7 +1,8 @@
 // Boot-time and KVM helpers that sit beside the page-table walk in some
-// architectures (bug-zoo ZOO-10, ZOO-11, ZOO-12, ZOO-16): the KASAN early
-// p4d offset and the kernel image's early identity map (x86-64), the satp
-// mode probe and the KVM G-stage block-size check (RISC-V). A model that has
+// architectures (bug-zoo ZOO-10, ZOO-11, ZOO-12, ZOO-16, ZOO-21): the KASAN
+// early p4d offset and the kernel image's early identity map (x86-64), the
+// satp mode probe and the KVM G-stage block-size check (RISC-V), the kpti
+// level count (arm64). A model that has
 // one says so in offers(); the fuzzers ask the model through
 // LinuxPageTable::boot_helpers(), never by architecture or geometry name.
 // Concrete only (u64): this code runs long before anything is symbolic.
@@ -20,6 +21,7 @@ class BootHelpers {
     kStartupIdentity = 1u << 1,  // identity map of the kernel image at boot
     kSatpProbe = 1u << 2,        // probe of the translation modes the CPU has
     kGstageBlockSize = 1u << 3,  // KVM stage-2 block-size classification
+    kKptiNgLevels = 1u << 4,     // level count of the kpti non-global rewrite
   };
   virtual ~BootHelpers() = default;
   // The Offer bits this model has.
@@ -71,6 +73,10 @@ class BootHelpers {
   // --- KVM stage-2 block sizes ----------------------------------------------------
   // Whether a VMA page size is mapped as a stage-2 block.
   virtual bool gstage_block_size(u64 /*vma_pagesize*/) const { return false; }
+
+  // --- kpti's non-global rewrite of the kernel mappings -------------------------
+  // The number of levels the rewrite walks swapper_pg_dir with.
+  virtual int kpti_ng_levels() const { return 0; }
 };
 
 }  // namespace ptfold::tgt

@@ -5,6 +5,7 @@
 // Written from the kernel's behaviour with its names kept; not kernel code.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <type_traits>
 
@@ -99,6 +100,19 @@ class Arm64 : public LinuxPageTable<W, Env> {
     return {lm.start - lm.page_offset + phys_offset, lm.end - 1 - lm.page_offset + phys_offset};
   }
   bool lpa2_is_enabled() const { return cfg_.ARM64_LPA2 && cfg_.tcr_ds; }
+
+  // arch/arm64/kernel/cpufeature.c __kpti_install_ng_mappings(): the level
+  // count idmap_kpti_install_ng_mappings() walks swapper_pg_dir with -
+  // CONFIG_PGTABLE_LEVELS, one less where the top level is folded at run
+  // time (the RFC goes on from 3 to 2).
+  virtual int kpti_ng_levels() const {
+    int levels = static_cast<int>(cfg_.PGTABLE_LEVELS);
+    if (levels == 5 && !pgtable_l5_enabled()) levels = 4;
+    else if (levels == 4 && !pgtable_l4_enabled()) levels = 3;
+    if (cfg_.ARM64_BOOT_TIME_PAGE_SIZE && levels == 3 && !pgtable_l3_enabled()) levels = 2;
+    return levels;
+  }
+  BootHelpers* boot_helpers() override;
 
   // arch/arm64: swapper_pg_dir lives in .rodata (since v4.17) and is
   // written through the fixmap by set_swapper_pgd().
@@ -458,6 +472,30 @@ class Arm64 : public LinuxPageTable<W, Env> {
   unsigned ptg_pgtable_levels_ = 4;
   unsigned shift_[kLevels] = {};
   u64 ptrs_[kLevels] = {};
+  std::unique_ptr<BootHelpers> boot_;
 };
+
+// The boot helper arm64 offers the fuzzers (targets/boot.h): the kpti level count.
+template <class Env>
+class Arm64BootHelpers final : public BootHelpers {
+ public:
+  explicit Arm64BootHelpers(const Arm64<u64, Env>& a) : a_(a) {}
+  unsigned offers() const override { return kKptiNgLevels; }
+  const char* helper_name(Offer /*o*/) const override { return "__kpti_install_ng_mappings"; }
+  int kpti_ng_levels() const override { return a_.kpti_ng_levels(); }
+
+ private:
+  const Arm64<u64, Env>& a_;
+};
+
+template <class W, class Env>
+BootHelpers* Arm64<W, Env>::boot_helpers() {
+  if constexpr (std::is_same_v<W, u64>) {
+    if (!boot_) boot_ = std::make_unique<Arm64BootHelpers<Env>>(*this);
+    return boot_.get();
+  } else {
+    return nullptr;
+  }
+}
 
 }  // namespace ptfold::tgt::arm64

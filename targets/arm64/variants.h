@@ -89,6 +89,18 @@ class SetPudBuildtimeFold : public Arm64<W, Env> {
   }
 };
 
+// ZOO-21: __kpti_install_ng_mappings() passing CONFIG_PGTABLE_LEVELS as it
+// did before runtime folding; the LPA2 series (most likely 2b6c8f96cc47,
+// "arm64: mm: add LPA2 and 5 level paging support to G-to-nG conversion";
+// not verified) lowers it by one where the top level is folded at run time.
+// The rewrite would walk swapper_pg_dir with one level too many.
+template <class W, class Env>
+class KptiBuildtimeLevels : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  int kpti_ng_levels() const override { return static_cast<int>(this->cfg_.PGTABLE_LEVELS); }
+};
+
 // ZOO-13: memory hot-add before 58284a901b42 ("arm64/mm: Validate hotplug
 // range before creating linear mapping"): arm64 had no check of the new
 // range against the linear map - here, no arch_get_mappable_range(), so mm's

@@ -1,7 +1,8 @@
 // fuzz_ops' boot ops (fuzz/boot_ops.h): they run where the model offers the
 // helper and are skipped elsewhere, round-trip through text and bytes, give
 // no finding on the upstream variants over placements that cross every
-// table boundary, and find each x86-64/RISC-V bug variant with its key line.
+// table boundary, and find each x86-64/RISC-V/arm64 bug variant with its key
+// line.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include "fuzz/boot_ops.h"
 #include "fuzz/runner.h"
 #include "fuzz/scenario.h"
+#include "reference/geometry.h"
 #include "tests/fuzz/scenario_util.h"
 
 namespace ptfold::fuzz {
@@ -34,6 +36,10 @@ TEST(BootOps, text_encode_decode_round_trip_is_identity) {
   expect_round_trip(s);
   expect_round_trip(parse_text(header("riscv64", "riscv64-sv48") +
                                "mode-probe pa=0x80200000\ngstage-block size=0x40000000\n"));
+  const Scenario k = parse_text(header("arm64", "arm64-4k-va52-nolpa2") + "kpti-ng\n");
+  ASSERT_EQ(k.ops.size(), 1u);
+  EXPECT_EQ(k.ops[0].kind, OpKind::kKptiNg);
+  expect_round_trip(k);
 }
 
 TEST(BootOps, placements_are_normalised_into_what_the_model_accepts) {
@@ -48,9 +54,10 @@ TEST(BootOps, run_only_where_the_model_offers_the_helper) {
   const std::string ops = "kasan-early-p4d va=0xffff800000000000 image-off=0x0\n"
                           "startup-identity pa=0x1000000 size=0x200000\n"
                           "mode-probe pa=0x80200000\n"
-                          "gstage-block size=0x200000\n";
+                          "gstage-block size=0x200000\n"
+                          "kpti-ng\n";
   const auto ran = [&](const char* v, const char* g) { return run_scenario(parse_text(header(v, g) + ops)).ops_run; };
-  EXPECT_EQ(ran("arm64", "arm64-4k-va48"), 0u);
+  EXPECT_EQ(ran("arm64", "arm64-4k-va48"), 1u);
   EXPECT_EQ(ran("x86_64", "x86_64-la57"), 2u);
   EXPECT_EQ(ran("riscv64", "riscv64-sv39"), 2u);
 }
@@ -98,6 +105,23 @@ TEST(BootOps, upstream_riscv_probe_and_block_sizes_are_clean_on_every_cpu) {
       EXPECT_EQ(first_line("riscv64", g, std::string("mode-probe pa=") + pa), "") << g << " " << pa;
     for (unsigned k = 0; k < 64; ++k)
       EXPECT_EQ(first_line("riscv64", g, fmt::format("gstage-block size={:#x}", u64{1} << k)), "") << g << " " << k;
+  }
+}
+
+TEST(BootOps, upstream_kpti_walks_as_many_levels_as_the_hardware_on_every_arm64_geometry) {
+  for (const ref::Geometry& g : ref::catalogue()) {
+    if (g.arch != ref::Arch::kArm64) continue;
+    EXPECT_EQ(first_line(g.family == "arm64-boot" ? "arm64-boot" : "arm64", g.name, "kpti-ng"), "") << g.name;
+  }
+}
+
+TEST(BootOps, kpti_buildtime_levels_variant_is_found_where_the_top_level_folds_at_run_time) {
+  for (const ref::Geometry& g : ref::catalogue()) {
+    if (g.family != "arm64-lpa2") continue;
+    const bool runtime_fold = g.name == "arm64-4k-va52-nolpa2" || g.name == "arm64-16k-va52-nolpa2";
+    EXPECT_EQ(first_line("arm64-kpti-buildtime-levels", g.name, "kpti-ng"),
+              runtime_fold ? "ptfold: level-count: __kpti_install_ng_mappings on " + g.name : "")
+        << g.name;
   }
 }
 
