@@ -17,7 +17,8 @@ struct Finding : std::exception {
                        // leak, walk-mismatch, wild-access, bug-on, warn, bad-entry,
                        // mode-mismatch, stale-state (boot ops),
                        // hotplug-range (add_memory()'s range check),
-                       // ro-write (swapper_pg_dir written in place)
+                       // ro-write (swapper_pg_dir written in place),
+                       // level-count (kpti's walk depth)
   std::string helper;  // the kernel helper the report is about
   std::string detail;  // expected vs actual, kernel-style dump; one or more lines
   std::string geometry;  // filled in by the runner
