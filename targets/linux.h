@@ -32,6 +32,11 @@
 //                                                   n entries at ptr with
 //                                                   stop(READ_ONCE(entry)), n
 //                                                   if none; as n read()s
+//   u64  swapper_pg_dir()                           init_mm's pgd when it is
+//                                                   read-only (0: not yet)
+//   void set_swapper_pgd(u64 ptr, u64 v)            the fixmap write into it
+//                                                   (an env without them has
+//                                                   a writable swapper)
 // Allocation paths run concretely only; the symbolic env rejects them.
 #pragma once
 
