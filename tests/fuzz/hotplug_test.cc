@@ -4,9 +4,11 @@
 // PHYS_OFFSET arm64_memblock_init() picks; the model frees every table a
 // removal empties and never the pgd a folded level aliases; its fold guards
 // agree with the catalogue's folded levels.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "fuzz/machine.h"
 #include "fuzz/runner.h"
@@ -142,23 +144,33 @@ TEST(Hotplug, memstart_addr_follows_arm64_memblock_init) {
 // -2^vabits_actual, PAGE_END = -2^(VA_BITS_MIN - 1), shifted by PHYS_OFFSET
 // and clamped at 0 - on every arm64 geometry and several boot memories.
 TEST(Hotplug, pluggable_range_is_the_linear_map_on_every_geometry) {
+  // Every PA width up to the geometry's, boot memory low and high, KASLR off,
+  // at its extremes and in between.
   const u64 G = u64{1} << 30;
-  const tgt::arm64::BootMemory mems[] = {{G, 2 * G, 48, 0}, {4 * G, 5 * G, 40, 0x8000}, {0, G, 36, 0xffff},
-                                         {G, 2 * G, 44, 1}};
+  std::vector<tgt::arm64::BootMemory> mems;
+  for (unsigned parange : {32u, 36u, 40u, 42u, 44u, 48u, 52u})
+    for (u64 dram : {u64{0}, G, 7 * G, 200 * G})
+      if (dram + G <= u64{1} << parange)
+        for (unsigned seed : {0u, 1u, 0x100u, 0x7fffu, 0x8000u, 0xfffeu, 0xffffu})
+          mems.push_back({dram, dram + G, parange, seed});
   for (const ref::Geometry& g : ref::catalogue()) {
     if (g.arch != ref::Arch::kArm64) continue;
-    auto t = tgt::make_variant<u64>(variant_for(g), harness::config_for(g), machine_for(g.page_shift));
+    const tgt::VariantInfo& v = *tgt::find_variant(variant_for(g));
+    auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), machine_for(g.page_shift));
     const unsigned va_bits_min = g.va_bits <= 48 ? g.va_bits : g.page_shift == 14 ? 47 : 48;
     const u64 page_offset = u64{0} - (u64{1} << g.va_bits);
     const u64 start = u64{0} - (u64{1} << g.vabits_actual), end = u64{0} - (u64{1} << (va_bits_min - 1));
     for (const tgt::arm64::BootMemory& mem : mems) {
+      if (mem.parange > pa_bits_for(v, g)) continue;
       const u64 phys_offset = tgt::arm64::arm64_memblock_init(*t, mem);
       const int64_t lo = static_cast<int64_t>(start - page_offset + phys_offset);
       const tgt::PhysRange r = tgt::mhp_get_pluggable_range(*t, true, phys_offset);
-      EXPECT_EQ(r.start, lo < 0 ? 0 : static_cast<u64>(lo)) << g.name << " seed " << mem.memstart_offset_seed;
-      EXPECT_EQ(r.end, end - 1 - page_offset + phys_offset) << g.name << " seed " << mem.memstart_offset_seed;
-      EXPECT_LE(mem.dram_end - 1, r.end) << g.name << ": the boot memory is inside the linear map";
-      EXPECT_GE(mem.dram_start, r.start) << g.name;
+      const std::string at = fmt::format("{} dram {:#x} parange {} seed {:#x}", g.name, mem.dram_start, mem.parange,
+                                         mem.memstart_offset_seed);
+      EXPECT_EQ(r.start, lo < 0 ? 0 : static_cast<u64>(lo)) << at;
+      EXPECT_EQ(r.end, end - 1 - page_offset + phys_offset) << at;
+      EXPECT_LE(mem.dram_end - 1, r.end) << at << ": the boot memory is inside the linear map";
+      EXPECT_GE(mem.dram_start, r.start) << at;
     }
   }
 }
