@@ -29,8 +29,8 @@ using tgt::Level;
 
 namespace {
 
-constexpr OpKind kBootKinds[5] = {OpKind::kEarlyP4d, OpKind::kStartupIdentity, OpKind::kModeProbe,
-                                  OpKind::kGstageBlock, OpKind::kKptiNg};
+constexpr OpKind kBootKinds[6] = {OpKind::kEarlyP4d, OpKind::kStartupIdentity, OpKind::kModeProbe,
+                                  OpKind::kGstageBlock, OpKind::kKptiNg, OpKind::kKvmUserWalk};
 
 BootHelpers::Offer offer_of(OpKind k) {
   switch (k) {
@@ -38,6 +38,7 @@ BootHelpers::Offer offer_of(OpKind k) {
     case OpKind::kStartupIdentity: return BootHelpers::kStartupIdentity;
     case OpKind::kModeProbe: return BootHelpers::kSatpProbe;
     case OpKind::kKptiNg: return BootHelpers::kKptiNgLevels;
+    case OpKind::kKvmUserWalk: return BootHelpers::kKvmUserWalk;
     default: return BootHelpers::kGstageBlockSize;
   }
 }
@@ -298,16 +299,18 @@ bool is_boot_op(OpKind k) {
   return std::find(std::begin(kBootKinds), std::end(kBootKinds), k) != std::end(kBootKinds);
 }
 
+// Opcodes 0x8c-0x8f (any bits 4-6) are the first four boot ops; 0xfc and
+// 0xfd, bits 4-6 all set, the other two.
 bool boot_opcode(uint8_t b, OpKind* kind) {
   if (!(b & 0x80) || (b & 15) < 12) return false;
-  *kind = (b & 0x7f) == 0x7c ? OpKind::kKptiNg : kBootKinds[(b & 15) - 12];
+  const bool second = (b & 0x70) == 0x70 && (b & 15) < 14;
+  *kind = kBootKinds[(b & 15) - 12 + (second ? 4 : 0)];
   return true;
 }
 
 uint8_t boot_opcode_for(OpKind k) {
-  if (k == OpKind::kKptiNg) return 0xfc;
-  for (uint8_t i = 0; i < 4; ++i)
-    if (kBootKinds[i] == k) return static_cast<uint8_t>(0x80 | (12 + i));
+  for (uint8_t i = 0; i < std::size(kBootKinds); ++i)
+    if (kBootKinds[i] == k) return static_cast<uint8_t>(i < 4 ? 0x80 | (12 + i) : 0xfc + (i - 4));
   return 0;
 }
 
@@ -401,6 +404,7 @@ std::string boot_op_text(const Op& op) {
     case OpKind::kModeProbe: return fmt::format("mode-probe pa={:#x}", op.pa);
     case OpKind::kGstageBlock: return fmt::format("gstage-block size={:#x}", op.len);
     case OpKind::kKptiNg: return "kpti-ng";
+    case OpKind::kKvmUserWalk: return "kvm-user-walk";
     default: return "?";
   }
 }
@@ -422,6 +426,8 @@ bool parse_boot_op(std::string_view cmd, const std::function<u64(std::string_vie
     op->len = need("size");
   } else if (cmd == "kpti-ng") {
     op->kind = OpKind::kKptiNg;
+  } else if (cmd == "kvm-user-walk") {
+    op->kind = OpKind::kKvmUserWalk;
   } else {
     return false;
   }
@@ -606,6 +612,22 @@ size_t run_boot_op(const Op& op, const tgt::VariantInfo& v, const ref::Geometry&
              fmt::format("{}K pages, vabits_actual {}\nexpected: {} levels, as the hardware walks (from {})\n"
                          "actual:   {} levels",
                          g.page_size() >> 10, g.vabits_actual, want, g.hw.front().name, got));
+      break;
+    }
+
+    // O9 (ZOO-20): KVM walks a VMM's page tables (TTBR0's) itself; it must
+    // start where the hardware starts, with the same input-address size.
+    case OpKind::kKvmUserWalk: {
+      ++checks;
+      const ref::Half& user = half_for(g, 0);
+      const int want_level = g.hw.front().arch_level;
+      const int got_level = b->kvm_user_start_level();
+      const unsigned got_ia = b->kvm_user_ia_bits();
+      if (got_level != want_level || got_ia != user.ia)
+        fail(g, "level-count", helper,
+             fmt::format("{}K pages, vabits_actual {}\nexpected: the walk of mm->pgd from level {} over {} bits, as "
+                         "the hardware walks {}\nactual:   from level {} over {} bits",
+                         g.page_size() >> 10, g.vabits_actual, want_level, user.ia, user.name, got_level, got_ia));
       break;
     }
 

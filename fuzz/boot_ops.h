@@ -1,9 +1,9 @@
 // fuzz_ops' boot ops: the boot-time and KVM helpers a target model offers
 // beside the walk (targets/boot.h) - KASAN's early p4d offset, the kernel
 // image's early identity map, the translation-mode probe, the KVM stage-2
-// block-size check and kpti's level count - driven with fuzzed inputs and
-// judged with the reference (walk, root-register WARL rule, leaf sizes,
-// hardware levels). An op applies
+// block-size check, kpti's level count and KVM's walk of user page tables -
+// driven with fuzzed inputs and judged with the reference (walk,
+// root-register WARL rule, leaf sizes, hardware levels). An op applies
 // where the model offers the helper and is skipped elsewhere; nothing here
 // names an architecture or a geometry.
 //
@@ -13,6 +13,7 @@
 //   mode-probe pa=0x...                       probe modes from code at pa
 //   gstage-block size=0x...                   classify a stage-2 mapping size
 //   kpti-ng                                   the levels kpti's nG rewrite walks
+//   kvm-user-walk                             where KVM's walk of mm->pgd starts
 #pragma once
 
 #include <cstddef>
@@ -30,8 +31,8 @@ class Reader;
 
 bool is_boot_op(OpKind k);
 // Opcode bytes with bit 7 set and low nibble 12..15 are boot ops (the other
-// opcodes keep their meaning); bits 4-6 all set with low nibble 12 is the
-// fifth. Returns false for any other byte.
+// opcodes keep their meaning); bits 4-6 all set with low nibble 12 or 13
+// are the fifth and sixth. Returns false for any other byte.
 bool boot_opcode(uint8_t b, OpKind* kind);
 uint8_t boot_opcode_for(OpKind k);
 // The op's payload from the input, then normalised for (v, g).

@@ -18,7 +18,7 @@ struct Finding : std::exception {
                        // mode-mismatch, stale-state (boot ops),
                        // hotplug-range (add_memory()'s range check),
                        // ro-write (swapper_pg_dir written in place),
-                       // level-count (kpti's walk depth)
+                       // level-count (kpti's and KVM's walk depth)
   std::string helper;  // the kernel helper the report is about
   std::string detail;  // expected vs actual, kernel-style dump; one or more lines
   std::string geometry;  // filled in by the runner

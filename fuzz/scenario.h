@@ -23,7 +23,8 @@
 //                                       arch_add_memory() into the linear map
 //   hot-remove pa=0x...                 arch_remove_memory() of the range
 //                                       hot-added at (or after) pa
-//   kasan-early-p4d / startup-identity / mode-probe / gstage-block / kpti-ng
+//   kasan-early-p4d / startup-identity / mode-probe / gstage-block /
+//   kpti-ng / kvm-user-walk
 //                                       boot ops, see fuzz/boot_ops.h
 // mm0..mm3 are user address spaces, `kernel` is init_mm; mm0 and kernel
 // exist when a scenario starts. Every live mm is torn down at the end.
@@ -61,7 +62,7 @@ inline constexpr size_t kMaxOps = 16;
 enum class OpKind : uint8_t {
   kMap, kUnmap, kMunmap, kGup, kDebugVm, kMmNew, kMmFree,
   // Boot ops (fuzz/boot_ops.h): helpers beside the walk, where offered.
-  kEarlyP4d, kStartupIdentity, kModeProbe, kGstageBlock, kKptiNg,
+  kEarlyP4d, kStartupIdentity, kModeProbe, kGstageBlock, kKptiNg, kKvmUserWalk,
   // Memory hotplug of the kernel's linear map (targets/arm64/hotplug.h),
   // where the model has it: len bytes of `leaf`-sized mappings at va.
   kHotAdd, kHotRemove,

@@ -22,6 +22,7 @@ class BootHelpers {
     kSatpProbe = 1u << 2,        // probe of the translation modes the CPU has
     kGstageBlockSize = 1u << 3,  // KVM stage-2 block-size classification
     kKptiNgLevels = 1u << 4,     // level count of the kpti non-global rewrite
+    kKvmUserWalk = 1u << 5,      // KVM's walk of a VMM's user page tables
   };
   virtual ~BootHelpers() = default;
   // The Offer bits this model has.
@@ -77,6 +78,12 @@ class BootHelpers {
   // --- kpti's non-global rewrite of the kernel mappings -------------------------
   // The number of levels the rewrite walks swapper_pg_dir with.
   virtual int kpti_ng_levels() const { return 0; }
+
+  // --- KVM's walk of user page tables (get_user_mapping_size()) -------------------
+  // The input-address size and the architectural level (Arm: -1..3) the
+  // walk of mm->pgd starts at.
+  virtual unsigned kvm_user_ia_bits() const { return 0; }
+  virtual int kvm_user_start_level() const { return 0; }
 };
 
 }  // namespace ptfold::tgt

@@ -44,6 +44,7 @@ std::unique_ptr<LinuxPageTable<W, Env>> make_variant(std::string_view name, cons
   if (name == "arm64-descriptor-ds") return P(new arm64::DescriptorDs<W, Env>(cfg, env));
   if (name == "arm64-lockless-stackcopy") return P(new arm64::LocklessStackcopy<W, Env>(cfg, env));
   if (name == "arm64-setpud-buildtime-fold") return P(new arm64::SetPudBuildtimeFold<W, Env>(cfg, env));
+  if (name == "arm64-kvm-buildtime-levels") return P(new arm64::KvmBuildtimeLevels<W, Env>(cfg, env));
   if (name == "arm64-kpti-buildtime-levels") return P(new arm64::KptiBuildtimeLevels<W, Env>(cfg, env));
   if (name == "arm64-hotplug-unchecked") return P(new arm64::HotplugUnchecked<W, Env>(cfg, env));
   if (name == "arm64-hotplug-kaslr-wrap") return P(new arm64::HotplugKaslrWrap<W, Env>(cfg, env));

@@ -112,6 +112,14 @@ class Arm64 : public LinuxPageTable<W, Env> {
     if (cfg_.ARM64_BOOT_TIME_PAGE_SIZE && levels == 3 && !pgtable_l3_enabled()) levels = 2;
     return levels;
   }
+  // arch/arm64/kvm/mmu.c get_user_mapping_size(): KVM walks a VMM's page
+  // tables with its own walker, ia_bits = vabits_actual and start_level =
+  // KVM_PGTABLE_LAST_LEVEL - ARM64_HW_PGTABLE_LEVELS(ia_bits) + 1.
+  virtual unsigned kvm_user_ia_bits() const { return vabits_actual(); }
+  virtual int kvm_user_start_level() const {
+    const int levels = static_cast<int>((kvm_user_ia_bits() - 4) / (cfg_.PAGE_SHIFT - 3));  // ARM64_HW_PGTABLE_LEVELS
+    return 3 - levels + 1;
+  }
   BootHelpers* boot_helpers() override;
 
   // arch/arm64: swapper_pg_dir lives in .rodata (since v4.17) and is
@@ -475,14 +483,19 @@ class Arm64 : public LinuxPageTable<W, Env> {
   std::unique_ptr<BootHelpers> boot_;
 };
 
-// The boot helper arm64 offers the fuzzers (targets/boot.h): the kpti level count.
+// The boot helpers arm64 offers the fuzzers (targets/boot.h): the kpti level
+// count and KVM's walk of user page tables.
 template <class Env>
 class Arm64BootHelpers final : public BootHelpers {
  public:
   explicit Arm64BootHelpers(const Arm64<u64, Env>& a) : a_(a) {}
-  unsigned offers() const override { return kKptiNgLevels; }
-  const char* helper_name(Offer /*o*/) const override { return "__kpti_install_ng_mappings"; }
+  unsigned offers() const override { return kKptiNgLevels | kKvmUserWalk; }
+  const char* helper_name(Offer o) const override {
+    return o == kKptiNgLevels ? "__kpti_install_ng_mappings" : "get_user_mapping_size";
+  }
   int kpti_ng_levels() const override { return a_.kpti_ng_levels(); }
+  unsigned kvm_user_ia_bits() const override { return a_.kvm_user_ia_bits(); }
+  int kvm_user_start_level() const override { return a_.kvm_user_start_level(); }
 
  private:
   const Arm64<u64, Env>& a_;

@@ -89,6 +89,18 @@ class SetPudBuildtimeFold : public Arm64<W, Env> {
   }
 };
 
+// ZOO-20: get_user_mapping_size() before 95e059b5db60 ("arm64: kvm: avoid
+// CONFIG_PGTABLE_LEVELS for runtime levels", LPA2 series, v6.9): the walk of
+// the VMM's page tables started at KVM_PGTABLE_MAX_LEVELS -
+// CONFIG_PGTABLE_LEVELS, one level above the hardware's where the top level
+// is folded at run time.
+template <class W, class Env>
+class KvmBuildtimeLevels : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  int kvm_user_start_level() const override { return 4 - static_cast<int>(this->cfg_.PGTABLE_LEVELS); }
+};
+
 // ZOO-21: __kpti_install_ng_mappings() passing CONFIG_PGTABLE_LEVELS as it
 // did before runtime folding; the LPA2 series (most likely 2b6c8f96cc47,
 // "arm64: mm: add LPA2 and 5 level paging support to G-to-nG conversion";

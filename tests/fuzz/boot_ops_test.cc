@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "fuzz/boot_ops.h"
 #include "fuzz/runner.h"
@@ -36,9 +37,10 @@ TEST(BootOps, text_encode_decode_round_trip_is_identity) {
   expect_round_trip(s);
   expect_round_trip(parse_text(header("riscv64", "riscv64-sv48") +
                                "mode-probe pa=0x80200000\ngstage-block size=0x40000000\n"));
-  const Scenario k = parse_text(header("arm64", "arm64-4k-va52-nolpa2") + "kpti-ng\n");
-  ASSERT_EQ(k.ops.size(), 1u);
+  const Scenario k = parse_text(header("arm64", "arm64-4k-va52-nolpa2") + "kpti-ng\nkvm-user-walk\n");
+  ASSERT_EQ(k.ops.size(), 2u);
   EXPECT_EQ(k.ops[0].kind, OpKind::kKptiNg);
+  EXPECT_EQ(k.ops[1].kind, OpKind::kKvmUserWalk);
   expect_round_trip(k);
 }
 
@@ -55,9 +57,10 @@ TEST(BootOps, run_only_where_the_model_offers_the_helper) {
                           "startup-identity pa=0x1000000 size=0x200000\n"
                           "mode-probe pa=0x80200000\n"
                           "gstage-block size=0x200000\n"
-                          "kpti-ng\n";
+                          "kpti-ng\n"
+                          "kvm-user-walk\n";
   const auto ran = [&](const char* v, const char* g) { return run_scenario(parse_text(header(v, g) + ops)).ops_run; };
-  EXPECT_EQ(ran("arm64", "arm64-4k-va48"), 1u);
+  EXPECT_EQ(ran("arm64", "arm64-4k-va48"), 2u);
   EXPECT_EQ(ran("x86_64", "x86_64-la57"), 2u);
   EXPECT_EQ(ran("riscv64", "riscv64-sv39"), 2u);
 }
@@ -108,20 +111,27 @@ TEST(BootOps, upstream_riscv_probe_and_block_sizes_are_clean_on_every_cpu) {
   }
 }
 
-TEST(BootOps, upstream_kpti_walks_as_many_levels_as_the_hardware_on_every_arm64_geometry) {
+TEST(BootOps, upstream_kpti_and_kvm_walk_as_many_levels_as_the_hardware_on_every_arm64_geometry) {
   for (const ref::Geometry& g : ref::catalogue()) {
     if (g.arch != ref::Arch::kArm64) continue;
-    EXPECT_EQ(first_line(g.family == "arm64-boot" ? "arm64-boot" : "arm64", g.name, "kpti-ng"), "") << g.name;
+    for (const char* op : {"kpti-ng", "kvm-user-walk"})
+      EXPECT_EQ(first_line(g.family == "arm64-boot" ? "arm64-boot" : "arm64", g.name, op), "") << g.name << " " << op;
   }
 }
 
-TEST(BootOps, kpti_buildtime_levels_variant_is_found_where_the_top_level_folds_at_run_time) {
-  for (const ref::Geometry& g : ref::catalogue()) {
-    if (g.family != "arm64-lpa2") continue;
-    const bool runtime_fold = g.name == "arm64-4k-va52-nolpa2" || g.name == "arm64-16k-va52-nolpa2";
-    EXPECT_EQ(first_line("arm64-kpti-buildtime-levels", g.name, "kpti-ng"),
-              runtime_fold ? "ptfold: level-count: __kpti_install_ng_mappings on " + g.name : "")
-        << g.name;
+TEST(BootOps, buildtime_level_variants_are_found_where_the_top_level_folds_at_run_time) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"arm64-kpti-buildtime-levels", "kpti-ng"}, {"arm64-kvm-buildtime-levels", "kvm-user-walk"}};
+  for (const auto& [variant, op] : cases) {
+    const RunResult hit = run_scenario(parse_text(header(variant, "arm64-4k-va52-nolpa2") + op + "\n"));
+    ASSERT_TRUE(hit.finding) << variant;
+    const std::string helper = hit.finding->helper;
+    for (const ref::Geometry& g : ref::catalogue()) {
+      if (g.family != "arm64-lpa2") continue;
+      const bool runtime_fold = g.name == "arm64-4k-va52-nolpa2" || g.name == "arm64-16k-va52-nolpa2";
+      EXPECT_EQ(first_line(variant, g.name, op), runtime_fold ? "ptfold: level-count: " + helper + " on " + g.name : "")
+          << variant << " " << g.name;
+    }
   }
 }
 
