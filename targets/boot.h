@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <type_traits>
 
 #include "base/word.h"
 
@@ -85,5 +87,17 @@ class BootHelpers {
   virtual unsigned kvm_user_ia_bits() const { return 0; }
   virtual int kvm_user_start_level() const { return 0; }
 };
+
+// A model's boot_helpers(): its BootHelpers H, made on first use; none for a
+// symbolic word (W other than u64): this code is concrete only.
+template <class H, class W, class Model>
+BootHelpers* lazy_boot_helpers(std::unique_ptr<BootHelpers>& slot, Model& model) {
+  if constexpr (std::is_same_v<W, u64>) {
+    if (!slot) slot = std::make_unique<H>(model);
+    return slot.get();
+  } else {
+    return nullptr;
+  }
+}
 
 }  // namespace ptfold::tgt

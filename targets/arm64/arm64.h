@@ -503,12 +503,7 @@ class Arm64BootHelpers final : public BootHelpers {
 
 template <class W, class Env>
 BootHelpers* Arm64<W, Env>::boot_helpers() {
-  if constexpr (std::is_same_v<W, u64>) {
-    if (!boot_) boot_ = std::make_unique<Arm64BootHelpers<Env>>(*this);
-    return boot_.get();
-  } else {
-    return nullptr;
-  }
+  return lazy_boot_helpers<Arm64BootHelpers<Env>, W>(boot_, *this);
 }
 
 }  // namespace ptfold::tgt::arm64

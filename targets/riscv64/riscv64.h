@@ -397,12 +397,7 @@ class RiscvBootHelpers final : public BootHelpers {
 
 template <class W, class Env>
 BootHelpers* Riscv64<W, Env>::boot_helpers() {
-  if constexpr (std::is_same_v<W, u64>) {
-    if (!boot_) boot_ = std::make_unique<RiscvBootHelpers<Env>>(*this);
-    return boot_.get();
-  } else {
-    return nullptr;
-  }
+  return lazy_boot_helpers<RiscvBootHelpers<Env>, W>(boot_, *this);
 }
 
 }  // namespace ptfold::tgt::riscv64

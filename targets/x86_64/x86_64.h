@@ -457,12 +457,7 @@ class X86BootHelpers final : public BootHelpers {
 
 template <class W, class Env>
 BootHelpers* X86_64<W, Env>::boot_helpers() {
-  if constexpr (std::is_same_v<W, u64>) {
-    if (!boot_) boot_ = std::make_unique<X86BootHelpers<Env>>(*this);
-    return boot_.get();
-  } else {
-    return nullptr;
-  }
+  return lazy_boot_helpers<X86BootHelpers<Env>, W>(boot_, *this);
 }
 
 }  // namespace ptfold::tgt::x86_64
