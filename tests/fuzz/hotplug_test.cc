@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,31 @@ namespace {
 using tgt::Level;
 
 const char* variant_for(const ref::Geometry& g) { return g.family == "arm64-boot" ? "arm64-boot" : "arm64"; }
+
+// The owner fuzz_ops charges hot-added tables to (runner.cc's kHotplugOwner).
+constexpr int kHotOwner = kDebugMm + 1;
+
+// g's upstream model on a reset machine with init_mm booted as the runner
+// boots it: its pgd allocated and live, swapper_pg_dir read-only, and what
+// is allocated from here on charged to kHotOwner.
+struct BootedInitMm {
+  Machine& m;
+  std::unique_ptr<tgt::LinuxPageTable<u64, Machine>> t;
+  tgt::Mm<u64> init_mm;
+};
+BootedInitMm boot_init_mm(const ref::Geometry& g) {
+  Machine& m = machine_for(g.page_shift);
+  m.reset(0, 1, PageTypeEncoding::kPgty);
+  m.set_geometry_name(g.name);
+  BootedInitMm b{m, tgt::make_variant<u64>(variant_for(g), harness::config_for(g), m), {}};
+  b.init_mm.init_mm = true;
+  m.set_current_mm(kKernelMm);
+  b.init_mm.pgd = b.t->pgd_alloc(b.init_mm);
+  m.mark_pgd(b.init_mm.pgd, kKernelMm, true);
+  if (b.t->swapper_pg_dir_read_only()) m.set_swapper_pg_dir(b.init_mm.pgd);
+  m.set_current_mm(kHotOwner);
+  return b;
+}
 
 TEST(Hotplug, text_encode_decode_round_trip_is_identity) {
   const Scenario s = parse_text(header("arm64", "arm64-4k-va48") +
@@ -196,19 +222,10 @@ TEST(Hotplug, swapper_pg_dir_entries_go_through_the_fixmap_on_every_geometry) {
   // set_swapper_pgd() - a write in place is a finding.
   for (const ref::Geometry& g : ref::catalogue()) {
     if (g.arch != ref::Arch::kArm64) continue;
-    Machine& m = machine_for(g.page_shift);
-    m.reset(0, 1, PageTypeEncoding::kPgty);
-    m.set_geometry_name(g.name);
-    auto t = tgt::make_variant<u64>(variant_for(g), harness::config_for(g), m);
+    auto [m, t, init_mm] = boot_init_mm(g);
     ASSERT_TRUE(t->swapper_pg_dir_read_only());
+    ASSERT_EQ(m.swapper_pg_dir(), init_mm.pgd);
     const tgt::LinearMap lm = t->hotplug_linear_map();
-    tgt::Mm<u64> init_mm;
-    init_mm.init_mm = true;
-    m.set_current_mm(kKernelMm);
-    init_mm.pgd = t->pgd_alloc(init_mm);
-    m.mark_pgd(init_mm.pgd, kKernelMm, true);
-    m.set_swapper_pg_dir(init_mm.pgd);
-    m.set_current_mm(kDebugMm + 1);
     EXPECT_NO_THROW(tgt::arm64::__create_pgd_mapping(*t, init_mm, 0x80000000, lm.start, g.page_size())) << g.name;
     // The entry written is wherever the folded helpers put it (a runtime-
     // folded level re-indexes inside the pgd): some entry of the pgd.
@@ -221,19 +238,10 @@ TEST(Hotplug, swapper_pg_dir_entries_go_through_the_fixmap_on_every_geometry) {
 TEST(Hotplug, removal_frees_every_table_it_emptied_and_never_the_pgd) {
   for (const ref::Geometry& g : ref::catalogue()) {
     if (g.arch != ref::Arch::kArm64) continue;
-    Machine& m = machine_for(g.page_shift);
-    m.reset(0, 1, PageTypeEncoding::kPgty);
-    m.set_geometry_name(g.name);
-    auto t = tgt::make_variant<u64>(variant_for(g), harness::config_for(g), m);
+    auto [m, t, init_mm] = boot_init_mm(g);
     const tgt::LinearMap lm = t->hotplug_linear_map();
     ASSERT_FALSE(lm.empty()) << g.name;
-    tgt::Mm<u64> init_mm;
-    init_mm.init_mm = true;
-    m.set_current_mm(kKernelMm);
-    init_mm.pgd = t->pgd_alloc(init_mm);
-    m.mark_pgd(init_mm.pgd, kKernelMm, true);
-    const int hot = kDebugMm + 1;
-    m.set_current_mm(hot);
+    const int hot = kHotOwner;
     const u64 page = g.page_size(), pmd = u64{1} << g.lin(ref::Level::kPmd).shift;
     // Two ranges sharing a pte table, and a pmd-sized range of pages.
     tgt::arm64::__create_pgd_mapping(*t, init_mm, 0x40000000, lm.start, 2 * page);
