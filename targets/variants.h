@@ -49,6 +49,7 @@ std::unique_ptr<LinuxPageTable<W, Env>> make_variant(std::string_view name, cons
   if (name == "arm64-hotplug-unchecked") return P(new arm64::HotplugUnchecked<W, Env>(cfg, env));
   if (name == "arm64-hotplug-kaslr-wrap") return P(new arm64::HotplugKaslrWrap<W, Env>(cfg, env));
   if (name == "arm64-hotplug-p4d-noguard") return P(new arm64::HotplugP4dNoGuard<W, Env>(cfg, env));
+  if (name == "arm64-p4d-free-at-once") return P(new arm64::P4dFreeAtOnce<W, Env>(cfg, env));
   if (name == "x86_64") return P(new x86_64::X86_64<W, Env>(cfg, env));
   if (name == "riscv64") return P(new riscv64::Riscv64<W, Env>(cfg, env));
   if (name == "x86_64-kasan-early-p4d") return P(new x86_64::KasanEarlyP4d<W, Env>(cfg, env));

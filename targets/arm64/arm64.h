@@ -382,15 +382,17 @@ class Arm64 : public LinuxPageTable<W, Env> {
     else
       env_.pgd_cache_free(pgd);
   }
-  // 5 levels only: get_zeroed_page, no constructor (6.12).
+  // 5 levels only. 6.12 had get_zeroed_page() and free_page(), no p4d
+  // constructor; Qi Zheng's series ("mm: pgtable: add statistics for P4D
+  // level page table", v5 04/17) made them the generic __p4d_alloc_one() /
+  // __p4d_free() with pagetable_p4d_ctor/dtor, NULL / nothing when folded.
   u64 p4d_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
-    if (cfg_.PGTABLE_LEVELS < 5) return 0;  // pgtable-nop4d.h: NULL
-    return env_.get_free_page(Level::kP4d);
+    if (cfg_.PGTABLE_LEVELS < 5 || !pgtable_l5_enabled()) return 0;  // pgtable-nop4d.h: NULL
+    return this->__pxd_alloc_one(Level::kP4d);
   }
   void p4d_free(Mm<W>& /*mm*/, u64 p4d) override {
     if (cfg_.PGTABLE_LEVELS < 5 || !pgtable_l5_enabled()) return;
-    env_.bug_on(B((p4d & (this->PAGE_SIZE() - 1)) != 0), "p4d_free", "p4d not page aligned");
-    env_.free_page(p4d, "p4d_free");
+    this->__pxd_free(Level::kP4d, p4d, "p4d_free");
   }
   // Generic __pud_alloc_one(): pagetable_alloc() + pagetable_pud_ctor().
   u64 pud_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
@@ -415,11 +417,13 @@ class Arm64 : public LinuxPageTable<W, Env> {
   // pte_alloc_one_kernel() has no constructor; pte_alloc_one() (user) has.
   u64 pte_alloc_one(Mm<W>& mm) override { return this->__pte_alloc_one(mm); }
   void pte_free(Mm<W>& mm, u64 pte) override { this->__pte_free(mm, pte); }
-  // 6.12: #define __p4d_free_tlb(tlb, p4d, addr) p4d_free((tlb)->mm, p4d) -
-  // freed at once, not through the gather (bug-zoo ZOO-15).
-  void __p4d_free_tlb(MmuGather& /*tlb*/, Mm<W>& mm, u64 p4d, u64 /*addr*/) override {
-    if (cfg_.PGTABLE_LEVELS < 5) return;
-    p4d_free(mm, p4d);
+  // The series' "arm64: pgtable: use mmu gather to free p4d level page
+  // table" (v5 05/17): nothing when folded, else the destructor and the
+  // gather - so the page outlives fast GUP walks (RCU table free) like every
+  // other level. 6.12's define freed it at once: arm64-p4d-free-at-once.
+  void __p4d_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 p4d, u64 /*addr*/) override {
+    if (cfg_.PGTABLE_LEVELS < 5 || !pgtable_l5_enabled()) return;
+    this->__pxd_free_tlb(tlb, Level::kP4d, p4d);
   }
   void __pud_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pud, u64 /*addr*/) override {
     if (cfg_.PGTABLE_LEVELS < 4 || !pgtable_l4_enabled()) return;

@@ -224,14 +224,16 @@ class Riscv64 : public LinuxPageTable<W, Env> {
   // half from init_mm, which the harness does not model.
   u64 pgd_alloc(Mm<W>& /*mm*/) override { return env_.get_free_page(Level::kPgd); }
   void pgd_free(Mm<W>& /*mm*/, u64 pgd) override { env_.free_page(pgd, "pgd_free"); }
+  // The generic __p4d_alloc_one() / __p4d_free() with pagetable_p4d_ctor/dtor
+  // (Qi Zheng's series, v5 04/17; 6.12: get_zeroed_page() / free_page(), no
+  // constructor); NULL / nothing when folded.
   u64 p4d_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
-    if (pgtable_l5_enabled_) return env_.get_free_page(Level::kP4d);  // no ctor in 6.12
-    return 0;
+    if (!pgtable_l5_enabled_) return 0;
+    return this->__pxd_alloc_one(Level::kP4d);
   }
   void p4d_free(Mm<W>& /*mm*/, u64 p4d) override {
     if (!pgtable_l5_enabled_) return;
-    env_.bug_on(B((p4d & (this->PAGE_SIZE() - 1)) != 0), "__p4d_free", "p4d not page aligned");
-    env_.free_page(p4d, "p4d_free");
+    this->__pxd_free(Level::kP4d, p4d, "p4d_free");
   }
   u64 pud_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
     if (!pgtable_l4_enabled_) return 0;
@@ -255,9 +257,9 @@ class Riscv64 : public LinuxPageTable<W, Env> {
   void pte_free(Mm<W>& mm, u64 pte) override {
     this->__pte_free(mm, pte);
   }
-  // riscv_tlb_remove_ptdesc(); p4d has no destructor in 6.12.
+  // pagetable_p4d_dtor() (the series; none in 6.12), riscv_tlb_remove_ptdesc().
   void __p4d_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 p4d, u64 /*addr*/) override {
-    if (pgtable_l5_enabled_) env_.tlb_remove_ptdesc(tlb, p4d, Level::kP4d);
+    if (pgtable_l5_enabled_) this->__pxd_free_tlb(tlb, Level::kP4d, p4d);
   }
   void __pud_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 pud, u64 /*addr*/) override {
     if (!pgtable_l4_enabled_) return;

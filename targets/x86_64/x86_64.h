@@ -287,17 +287,17 @@ class X86_64 : public LinuxPageTable<W, Env> {
       env_.bug_on(B(true), "pgd_free", "the environment cannot free order-1 pages (PTI)");
     }
   }
-  // With 5-level support: get_zeroed_page() - whether or not l5 is on (the
-  // generic __p4d_alloc() only calls it when pgd_none(), never when folded).
-  // No p4d constructor in 6.12. pgtable-nop4d.h: NULL.
+  // With 5-level support, l5 on: the generic __p4d_alloc_one() /
+  // __p4d_free() with pagetable_p4d_ctor/dtor (Qi Zheng's series, v5 04/17;
+  // 6.12 had get_zeroed_page() / free_page(), no constructor). Folded: NULL /
+  // nothing. pgtable-nop4d.h: NULL.
   u64 p4d_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
-    if (!cfg_.X86_5LEVEL) return 0;
-    return env_.get_free_page(Level::kP4d);
+    if (!cfg_.X86_5LEVEL || !pgtable_l5_enabled()) return 0;
+    return this->__pxd_alloc_one(Level::kP4d);
   }
   void p4d_free(Mm<W>& /*mm*/, u64 p4d) override {
     if (!cfg_.X86_5LEVEL || !pgtable_l5_enabled()) return;
-    env_.bug_on(B((p4d & (this->PAGE_SIZE() - 1)) != 0), "p4d_free", "p4d not page aligned");
-    env_.free_page(p4d, "p4d_free");
+    this->__pxd_free(Level::kP4d, p4d, "p4d_free");
   }
   // Generic __pud_alloc_one() / __pud_free() (x86 defines neither hook).
   u64 pud_alloc_one(Mm<W>& /*mm*/, u64 /*addr*/) override {
@@ -319,11 +319,12 @@ class X86_64 : public LinuxPageTable<W, Env> {
   void pte_free(Mm<W>& mm, u64 pte) override {
     this->__pte_free(mm, pte);
   }
-  // __p4d_free_tlb(): ___p4d_free_tlb() only if l5 (paravirt_release_p4d +
-  // paravirt_tlb_remove_table, no destructor); nothing with pgtable-nop4d.h.
+  // __p4d_free_tlb(): ___p4d_free_tlb() only if l5 (pagetable_p4d_dtor since
+  // the series, paravirt_release_p4d, paravirt_tlb_remove_table); nothing
+  // with pgtable-nop4d.h.
   void __p4d_free_tlb(MmuGather& tlb, Mm<W>& /*mm*/, u64 p4d, u64 /*addr*/) override {
     if (!cfg_.X86_5LEVEL || !pgtable_l5_enabled()) return;
-    env_.tlb_remove_ptdesc(tlb, p4d, Level::kP4d);
+    this->__pxd_free_tlb(tlb, Level::kP4d, p4d);
   }
   // ___pud_free_tlb / ___pmd_free_tlb / ___pte_free_tlb: destructor, then
   // paravirt_tlb_remove_table().
