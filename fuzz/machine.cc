@@ -65,12 +65,12 @@ void Machine::reset(u64 phys_offset, unsigned slab_slot, PageTypeEncoding enc) {
   quarantine_.clear();
   gather_.clear();
   nr_stack_copies_ = 0;
-  nr_held_ = 0;
   phys_offset_ = phys_offset;
   slab_slot_ = slab_slot;
   enc_ = enc;
   nr_pagetable_ = 0;
   current_mm_ = -1;
+  lockless_mm_ = -1;
   lockless_ = false;
   swapper_ = swapper_size_ = 0;
   fixmap_ = false;
@@ -334,13 +334,13 @@ void Machine::free_pages(u64 va, unsigned order, const char* helper) {
     raise("double-free", helper,
           fmt::format("expected: a page not queued in an mmu_gather\n"
                       "actual:   {:#x} is queued for freeing at tlb_finish_mmu()", va));
-  for (int k = 0; k < nr_held_ && !p->in_gather; ++k)
-    if (held_[k] == i)
-      raise("lockless-free", helper,
-            fmt::format("expected: a page-table page a lockless walker may hold freed through the mmu_gather\n"
-                        "          (tlb_remove_ptdesc(): freed after an RCU grace period, when fast GUP is done)\n"
-                        "actual:   {} freed {:#x} at once while fast GUP of the unmapped range held it",
-                        helper, va));
+  if (lockless_mm_ >= 0 && p->owner == lockless_mm_ && !p->in_gather)
+    raise("lockless-free", helper,
+          fmt::format("expected: the {} table pages of mm{} freed through the mmu_gather while fast GUP may\n"
+                      "          walk them (tlb_remove_ptdesc(): freed after an RCU grace period, when no walk\n"
+                      "          that could have reached them is left)\n"
+                      "actual:   {} freed {:#x} at once",
+                      tgt::level_name(p->level), lockless_mm_, helper, va));
   if (p->page_type != 0xffffffffu)
     raise("bad-page-state", helper,
           fmt::format("expected: page_type 0xffffffff (no type) when {} frees the page\n"
@@ -444,12 +444,6 @@ void Machine::tlb_finish_mmu(tgt::MmuGather&) {
     const size_t i = gather_copy_[k];
     free_pages(page_va(i), pages_[i].order, pages_[i].freed_by);
   }
-}
-
-void Machine::lockless_hold(u64 table_va) {
-  size_t i = 0;
-  const Page* p = page_of(table_va, &i);
-  if (p && !p->slab && nr_held_ < static_cast<int>(std::size(held_))) held_[nr_held_++] = i;
 }
 
 void Machine::stack_copy_push(u64 addr) {

@@ -85,12 +85,12 @@ class Machine {
   void tlb_remove_ptdesc(tgt::MmuGather& tlb, u64 va, tgt::Level lvl);
   // tlb_finish_mmu(): the TLB is flushed, queued tables go back to the allocator.
   void tlb_finish_mmu(tgt::MmuGather& tlb);
-  // A fast GUP walk on another CPU (the runner's munmap): the table pages it
-  // has reached. Until it ends (lockless_release()), freeing one of them at
-  // once - not through the mmu_gather, whose frees wait for the walk (RCU
-  // table free) - is a finding ("lockless-free", bug-zoo O10).
-  void lockless_hold(u64 table_va);
-  void lockless_release() { nr_held_ = 0; }
+  // Fast GUP may be walking mm's tables on another CPU (the runner's munmap,
+  // from before its unmap until tlb_finish_mmu()); -1: no walker. Freeing a
+  // page-table page of that mm at once - not through the mmu_gather, whose
+  // frees wait for every such walk (RCU table free) - is a finding
+  // ("lockless-free", bug-zoo O10).
+  void set_lockless_walkers(int mm) { lockless_mm_ = mm; }
   // gup_fast's on-stack entry copies (targets/mm/gup.h).
   void stack_copy_push(u64 addr);
   void stack_copy_pop();
@@ -172,8 +172,6 @@ class Machine {
   std::vector<size_t> quarantine_; // FIFO
   std::vector<size_t> gather_;
   std::vector<size_t> gather_copy_;  // tlb_finish_mmu's snapshot (kArenaPages)
-  size_t held_[8] = {};
-  int nr_held_ = 0;
   u64 stack_copies_[8] = {};
   int nr_stack_copies_ = 0;
   u64 phys_offset_ = 0;
@@ -181,6 +179,7 @@ class Machine {
   PageTypeEncoding enc_ = PageTypeEncoding::kPgty;
   long nr_pagetable_ = 0;
   int current_mm_ = -1;
+  int lockless_mm_ = -1;
   bool lockless_ = false;
   u64 swapper_ = 0, swapper_size_ = 0;  // swapper_pg_dir, read-only
   bool fixmap_ = false;                 // inside set_swapper_pgd()

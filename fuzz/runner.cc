@@ -433,12 +433,13 @@ class Runner {
     a = std::min(a, gone.front().vm_start);
     e = std::max(e, gone.back().vm_end);
     m_.set_current_mm(op.mm);
-    // Fast GUP of op.va on another CPU, begun before the unmap, holds every
-    // table on its path until it ends: after free_pgtables(), before
-    // tlb_finish_mmu() - whose frees an RCU grace period holds back for it
-    // (MMU_GATHER_RCU_TABLE_FREE). A table freed at once under it is a use
-    // after free in the kernel (bug-zoo O10, ZOO-15).
-    hold_gup_path(op.mm, op.va);
+    // Fast GUP on another CPU may walk this mm's tables from before the
+    // unmap until free_pgtables() is done: a walk that read an entry before
+    // it was cleared goes on into the table below. tlb_finish_mmu()'s frees
+    // come an RCU grace period later (MMU_GATHER_RCU_TABLE_FREE), after any
+    // such walk; a table freed at once is a use after free in the kernel
+    // (bug-zoo O10, ZOO-15).
+    m_.set_lockless_walkers(op.mm);
     // unmap_vmas(): zap every leaf in the VMAs.
     StaticVec<u64, kMaxOps> zapped;
     for (auto it = st.maps.lower_bound(a); it != st.maps.end() && it->first < e;) {
@@ -454,21 +455,11 @@ class Runner {
     if (next != st.vmas.begin()) floor = std::prev(next)->second;
     tgt::MmuGather tlb;
     tgt::free_pgtables(*t_, tlb, st.mm, st.c, gone.data(), gone.size(), floor, ceiling);
-    m_.lockless_release();
+    m_.set_lockless_walkers(-1);
     m_.tlb_finish_mmu(tlb);
     for (u64 va : zapped) check_va(op.mm, va + 8);
     for (const auto& [va, mp] : st.maps) check_va(op.mm, va + 8);
     check_counters(op.mm);
-  }
-
-  // The table pages the hardware walk of va reads in mm `slot` (the
-  // reference's path, not the model's), held as a lockless walker holds them.
-  void hold_gup_path(int slot, u64 va) {
-    const ref::Half& h = half_of(slot);
-    const u64 root = t_->hw_root(m_.pa(mms_[slot].mm.pgd), h.upper);
-    const ref::WalkResult<u64> hw = ref::walk_half(g_, half_index(slot), va, root, m_);
-    for (const ref::WalkStep<u64>& stp : hw.steps) m_.lockless_hold(m_.va(stp.table));
-    m_.take_hw_stray(nullptr);  // the per-op walk oracle reports strays, with their VA
   }
 
   void gup(const Op& op) {

@@ -134,20 +134,22 @@ TEST_F(MachineTest, gathered_tables_are_freed_at_tlb_finish_mmu) {
   EXPECT_FALSE(m.is_live_table(p));
 }
 
-TEST_F(MachineTest, a_table_a_lockless_walker_holds_is_freed_only_through_the_gather) {
-  const u64 held = m.get_free_page(Level::kP4d), queued = m.get_free_page(Level::kPud);
-  m.lockless_hold(held);
-  m.lockless_hold(queued);
+TEST_F(MachineTest, tables_lockless_walkers_may_reach_are_freed_only_through_the_gather) {
+  m.set_current_mm(0);
+  const u64 walked = m.get_free_page(Level::kP4d), queued = m.get_free_page(Level::kPud);
+  m.set_current_mm(1);
+  const u64 other = m.get_free_page(Level::kP4d);
+  m.set_lockless_walkers(0);
+  m.free_page(other, "p4d_free");  // another mm's table: no walker on it
   tgt::MmuGather tlb;
   m.tlb_remove_ptdesc(tlb, queued, Level::kPud);  // the RCU-delayed path: silent
-  const Finding f = expect_finding([&] { m.free_page(held, "p4d_free"); });
+  const Finding f = expect_finding([&] { m.free_page(walked, "p4d_free"); });
   EXPECT_EQ(f.first_line(), "ptfold: lockless-free: p4d_free on test-geometry");
-  m.reset(0, 1, PageTypeEncoding::kPgty);
-  const u64 p = m.get_free_page(Level::kP4d);
-  m.lockless_hold(p);
-  m.lockless_release();  // the walk ended: a free at once is fine again
-  m.free_page(p, "p4d_free");
-  EXPECT_FALSE(m.is_live_table(p));
+  m.set_lockless_walkers(-1);  // the walks are over: a free at once is fine again
+  m.free_page(walked, "p4d_free");
+  m.tlb_finish_mmu(tlb);
+  EXPECT_FALSE(m.is_live_table(walked));
+  EXPECT_FALSE(m.is_live_table(queued));
 }
 
 TEST_F(MachineTest, pages_come_back_zeroed_after_reuse) {
