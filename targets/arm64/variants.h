@@ -160,8 +160,10 @@ class HotplugP4dNoGuard : public Arm64<W, Env> {
 // Bug-zoo ZOO-15: 6.12's `#define __p4d_free_tlb(tlb, p4d, addr)
 // p4d_free((tlb)->mm, p4d)` - the p4d page freed at once in free_pgtables(),
 // not queued in the mmu_gather: no RCU-delayed free for a fast GUP walk that
-// still holds it (the upstream model has Qi Zheng's series, v5 05/17, which
-// queues it). Shows where p4d is a real level: 4K/52 with LPA2.
+// may still reach it. With the upstream model's p4d_free() (destructor
+// included) this is the series between its patches 04 and 05, which kept the
+// define; 05 queues the page. Shows where p4d is a real level: 4K/52 with
+// LPA2.
 template <class W, class Env>
 class P4dFreeAtOnce : public Arm64<W, Env> {
  public:
