@@ -314,17 +314,18 @@ class Runner {
     lin_lo_ = std::max(half_of(kKernelMm).va_lo, page_offset_) - page_offset_;
     lin_hi_ = (u64{0} - (u64{1} << (va_bits_min - 1))) - 1 - page_offset_;
   }
-  // Whether the linear map holds [pa, pa + len): pa - PHYS_OFFSET, exact
-  // (PHYS_OFFSET is signed: KASLR and 52-bit kernels move it below 0),
-  // within [lin_lo_, lin_hi_] at both ends.
+  // pa - PHYS_OFFSET, exact (PHYS_OFFSET is signed: KASLR and 52-bit
+  // kernels move it below 0) - the offset from PAGE_OFFSET pa maps at.
+  i128 linear_offset(u64 pa) const { return static_cast<i128>(pa) - static_cast<int64_t>(phys_offset_); }
+  // Whether the linear map holds [pa, pa + len): both ends' offsets within
+  // [lin_lo_, lin_hi_].
   bool linear_map_holds(u64 pa, u64 len) const {
-    const auto off = [&](u64 p) { return static_cast<i128>(p) - static_cast<int64_t>(phys_offset_); };
-    return off(pa) >= lin_lo_ && off(pa + len - 1) <= lin_hi_;
+    return linear_offset(pa) >= lin_lo_ && linear_offset(pa + len - 1) <= lin_hi_;
   }
   // The linear address of pa, where linear_map_holds() it; below every
   // hot-added range (0) or above them (~0) otherwise - pick_in()'s key.
   u64 linear_va(u64 pa) const {
-    const i128 off = static_cast<i128>(pa) - static_cast<int64_t>(phys_offset_);
+    const i128 off = linear_offset(pa);
     return off < lin_lo_ ? 0 : off > lin_hi_ ? ~u64{0} : page_offset_ + static_cast<u64>(off);
   }
 
