@@ -203,7 +203,12 @@ void Machine::bad_entry(Level l, u64 ptr, u64 v) {
                     tgt::level_name(l), ptr, tgt::level_name(l), tgt::level_name(l), v));
 }
 
-size_t Machine::take_page(const char* who) {
+// The allocator a table page of level l comes from, as a report names it.
+static std::string alloc_helper(Level l) {
+  return l == Level::kPgd ? std::string("pgd_alloc") : std::string(tgt::level_name(l)) + "_alloc_one";
+}
+
+size_t Machine::take_page(Level lvl) {
   size_t i;
   if (!free_.empty()) {
     i = free_.back();
@@ -214,7 +219,12 @@ size_t Machine::take_page(const char* who) {
     i = quarantine_.front();
     quarantine_.erase(quarantine_.begin());
   } else {
-    throw std::runtime_error(std::string("ptfold: internal: page arena exhausted in ") + who);
+    // Every input the decoder makes stays far below the arena; a helper
+    // that exhausts it allocates without end (or leaks on every call).
+    raise("alloc-limit", alloc_helper(lvl),
+          fmt::format("expected: at most {} live page-table pages for one scenario\n"
+                      "actual:   all {} allocated and {} asks for another",
+                      kArenaPages, kArenaPages, alloc_helper(lvl)));
   }
   prepare(i);
   return i;
@@ -249,7 +259,7 @@ void Machine::release_page(size_t i, const char* helper) {
 
 u64 Machine::get_free_pages(Level lvl, unsigned order) {
   if (order == 0) {
-    const size_t i = take_page("get_free_page");
+    const size_t i = take_page(lvl);
     pages_[i].level = lvl;
     return page_va(i);
   }
@@ -258,7 +268,9 @@ u64 Machine::get_free_pages(Level lvl, unsigned order) {
   const size_t n = size_t{1} << order;
   size_t head = (watermark_ + n - 1) & ~(n - 1);
   if (order > 4 || head + n > kArenaPages)
-    throw std::runtime_error("ptfold: internal: page arena exhausted in __get_free_pages");
+    raise("alloc-limit", alloc_helper(lvl),
+          fmt::format("expected: an order-{} allocation the {}-page arena holds (order 4 at most)\n"
+                      "actual:   no room from page {}", order, kArenaPages, watermark_));
   for (size_t i = watermark_; i < head; ++i) {
     pages_[i].state = State::kFree;
     free_.push_back(i);
@@ -383,7 +395,7 @@ void Machine::pagetable_dtor(u64 va, Level lvl) {
 }
 
 u64 Machine::pgd_cache_alloc(u64 size) {
-  const size_t i = take_page("pgd_cache_alloc");
+  const size_t i = take_page(Level::kPgd);
   Page& p = pages_[i];
   p.slab = true;
   p.level = Level::kPgd;

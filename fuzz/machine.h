@@ -152,7 +152,7 @@ class Machine {
   Page* page_of(u64 va, size_t* index);
   const Page* page_of(u64 va, size_t* index) const;
   u64 page_va(size_t i) const { return base_ + i * page_size_; }
-  size_t take_page(const char* who);
+  size_t take_page(tgt::Level lvl);
   void prepare(size_t i);
   void scrub(size_t i);
   void release_page(size_t i, const char* helper);

@@ -89,7 +89,20 @@ class Runner {
   void run() {
     create_mm(0);
     create_mm(kKernelMm);
-    for (const Op& op : s_.ops) step(op);
+    for (const Op& op : s_.ops) {
+      // Whatever the target does is a finding, never a harness crash: a
+      // C++ exception out of a helper names the op it ran in. ptfold's
+      // own failures ("ptfold: internal:") go on up.
+      try {
+        step(op);
+      } catch (const Finding&) {
+        throw;
+      } catch (const std::exception& e) {
+        if (std::string_view(e.what()).starts_with("ptfold: internal:")) throw;
+        fail("exception", std::string(op_info(op.kind).text),
+             fmt::format("expected: the op returns\nactual:   the target threw: {}", e.what()));
+      }
+    }
     for (int i = 0; i < kUserMms; ++i)
       if (mms_[i].live) exit_mmap(i);
     // init_mm's vmalloc and linear-map tables are never freed by the kernel
@@ -274,7 +287,10 @@ class Runner {
     for (int i = 1; i <= static_cast<int>(leaf); ++i) {
       const auto l = static_cast<Level>(i);
       p = tgt::pxd_alloc(*t_, st.mm, st.c, l, p, op.va, (op.race >> i) & 1);
-      if (!p) throw std::runtime_error("ptfold: internal: page-table allocation failed");
+      if (!p)
+        fail("alloc-limit", std::string(tgt::level_name(l)) + "_alloc_one",
+             fmt::format("expected: a {} table for va {:#x} (the machine has pages left)\nactual:   NULL",
+                         tgt::level_name(l), op.va));
     }
     const u64 old = m_.read(p, leaf);
     if (!t_->none(leaf, old)) {
@@ -520,7 +536,8 @@ class Runner {
     tgt::PgtableDebugArgs a;
     a.vaddr = op.va;
     if (!tgt::debug_vm_pgtable_init_args(*t_, st.mm, st.c, a))
-      throw std::runtime_error("ptfold: internal: debug_vm_pgtable allocation failed");
+      fail("alloc-limit", "init_args",
+           "expected: debug_vm_pgtable's tables allocated (the machine has pages left)\nactual:   NULL");
     tgt::debug_vm_pgtable_table_tests(*t_, st.mm, a);
     tgt::debug_vm_pgtable_destroy_args(*t_, st.mm, st.c, a);
     exit_mmap(kDebugMm);  // mmput()

@@ -75,12 +75,19 @@ class WalkEnv {
   }
   u64 get_free_page(Level l) {
     if (l == Level::kPgd) return add_table(page(0), page_size_);
-    if (next_ >= kTablePages) throw std::runtime_error("ptfold: internal: fuzz_walk ran out of table pages");
+    // One VA needs one table per level: more is a helper allocating without end.
+    if (next_ >= kTablePages)
+      raise("alloc-limit", std::string(tgt::level_name(l)) + "_alloc_one",
+            fmt::format("expected: at most {} table pages to map one address\nactual:   {} asks for more",
+                        kTablePages, tgt::level_name(l)));
     return add_table(page(order_[next_++]), page_size_);
   }
   u64 get_free_pages(Level l, unsigned order) {
     if (order == 0) return get_free_page(l);
-    if (l != Level::kPgd || order > 1) throw std::runtime_error("ptfold: internal: fuzz_walk order > 0 table");
+    if (l != Level::kPgd || order > 1)
+      raise("alloc-limit", std::string(tgt::level_name(l)) + "_alloc_one",
+            fmt::format("expected: order-0 tables (order 1 for an x86 PTI pgd)\nactual:   an order-{} {} table",
+                        order, tgt::level_name(l)));
     return add_table(page(0), 2 * page_size_);
   }
   void free_pages(u64, unsigned, const char*) {}

@@ -1,6 +1,7 @@
 // MemEnv: checked host memory behind a linear map.
 #include "harness/mem_env.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -20,12 +21,28 @@ bool MemEnv::contains(u64 va, u64 len) const {
   return va >= it->first && va + len <= it->first + it->second.size;
 }
 
-bool MemEnv::in_host_block(u64 va) const {
-  for (const auto& [start, a] : allocs_) {
-    const u64 host = reinterpret_cast<u64>(a.host);
-    if (va >= host && va + 8 <= host + page_size_) return true;
+bool MemEnv::in_host_block(u64 va) const { return host_of(va, 8, true) != nullptr; }
+
+unsigned char* MemEnv::host_of(u64 ptr, u64 len, bool in_block) const {
+  if (!in_block) {
+    auto it = allocs_.upper_bound(ptr);
+    if (it == allocs_.begin()) return nullptr;
+    --it;
+    if (ptr < it->first || ptr + len > it->first + it->second.size) return nullptr;
+    return static_cast<unsigned char*>(it->second.host) + (ptr - it->second.block);
   }
-  return false;
+  for (const auto& [start, a] : allocs_)
+    if (ptr >= a.block && ptr + len <= a.block + std::max(a.size, page_size_))
+      return static_cast<unsigned char*>(a.host) + (ptr - a.block);
+  return nullptr;
+}
+
+u64 MemEnv::take_sim(u64 size) {
+  const u64 at = (next_sim_ + size - 1) & ~(size - 1);
+  if (at + size > kSimBase + kSimBytes)
+    throw EnvError("get_free_pages", "alloc-limit: the simulated address space is used up (allocates without end?)");
+  next_sim_ = at + size;
+  return at;
 }
 
 void MemEnv::check_access(u64 ptr, tgt::Level lvl, const char* kind) const {
@@ -40,23 +57,40 @@ void MemEnv::check_access(u64 ptr, tgt::Level lvl, const char* kind) const {
 
 u64 MemEnv::read(u64 ptr, tgt::Level lvl) const {
   check_access(ptr, lvl, "read");
+  const unsigned char* h = host_of(ptr, 8, false);
+  if (!h) h = host_of(ptr, 8, true);
   u64 v;
-  std::memcpy(&v, reinterpret_cast<const void*>(ptr), 8);
+  std::memcpy(&v, h, 8);
   return v;
 }
 
 void MemEnv::write(u64 ptr, tgt::Level lvl, u64 v) {
   check_access(ptr, lvl, "write");
-  std::memcpy(reinterpret_cast<void*>(ptr), &v, 8);
+  unsigned char* h = host_of(ptr, 8, false);
+  if (!h) h = host_of(ptr, 8, true);
+  std::memcpy(h, &v, 8);
 }
 
-u64 MemEnv::get_free_pages(tgt::Level, unsigned order) {
+// A helper allocating without end stops here, as a finding: far more than
+// the tables of every address a check maps, far less than the host has.
+static constexpr u64 kMaxLiveBytes = u64{128} << 20;
+
+void MemEnv::charge(tgt::Level lvl, u64 size) {
+  if (live_bytes_ + size > kMaxLiveBytes)
+    throw EnvError(lvl == tgt::Level::kPgd ? std::string("pgd_alloc") : std::string(tgt::level_name(lvl)) + "_alloc_one",
+                   "alloc-limit: " + std::to_string(kMaxLiveBytes >> 20) +
+                       " MiB of page tables live and it asks for more (allocates without end?)");
+  live_bytes_ += size;
+}
+
+u64 MemEnv::get_free_pages(tgt::Level lvl, unsigned order) {
   const u64 size = page_size_ << order;
+  charge(lvl, size);
   void* p = std::aligned_alloc(size, size);
   if (!p) throw std::bad_alloc();
   std::memset(p, 0, size);
-  const u64 va = reinterpret_cast<u64>(p);
-  allocs_[va] = {size, p, false};
+  const u64 va = take_sim(size);
+  allocs_[va] = {size, p, false, va};
   return va;
 }
 
@@ -68,6 +102,7 @@ void MemEnv::free_pages(u64 va, unsigned order, const char* helper) {
   if (it->second.table_typed)
     throw EnvError(helper, "Bad page state: freeing a page still typed as a page table");
   std::free(it->second.host);
+  live_bytes_ -= it->second.size;
   allocs_.erase(it);
 }
 
@@ -92,12 +127,14 @@ u64 MemEnv::pgd_cache_alloc(u64 size) {
   // One slab page per object, the object placed at pgd_slab_offset_ (rounded
   // to the object's natural alignment): rounding a pointer into the object
   // down to the page then leaves it.
+  charge(tgt::Level::kPgd, page_size_);
   void* p = std::aligned_alloc(page_size_, page_size_);
   if (!p) throw std::bad_alloc();
   std::memset(p, 0, page_size_);
   const u64 off = (pgd_slab_offset_ / size * size) % page_size_;
-  const u64 va = reinterpret_cast<u64>(p) + off;
-  allocs_[va] = {size, p, false};
+  const u64 block = take_sim(page_size_);
+  const u64 va = block + off;
+  allocs_[va] = {size, p, false, block};
   return va;
 }
 
@@ -105,6 +142,7 @@ void MemEnv::pgd_cache_free(u64 va) {
   auto it = allocs_.find(va);
   if (it == allocs_.end() || it->second.size == page_size_)
     throw EnvError("pgd_free", "kmem_cache_free of an object pgd_cache did not allocate");
+  live_bytes_ -= page_size_;
   std::free(it->second.host);
   allocs_.erase(it);
 }

@@ -25,6 +25,9 @@ struct EnvError : std::runtime_error {
 
 class MemEnv {
  public:
+  // Where simulated table memory starts; it ends below kSimBase + kSimBytes.
+  static constexpr u64 kSimBase = u64{1} << 28;
+  static constexpr u64 kSimBytes = u64{1} << 36;
   // `phys_offset` is added to host addresses to form physical addresses, so
   // tables can sit above 2^48 (LPA2) while host pointers stay small.
   // `pgd_slab_offset`: where in its page a sub-page pgd object is placed
@@ -72,12 +75,23 @@ class MemEnv {
     u64 size = 0;
     void* host = nullptr;  // the host block (may be larger: slab page)
     bool table_typed = false;
+    u64 block = 0;         // the simulated address of the host block's start
   };
+  // Simulated addresses, handed out upwards from kSimBase and never reused:
+  // the same calls give the same addresses on every run (host addresses
+  // differ with ASLR), so output that shows them is byte-identical.
+  u64 next_sim_ = kSimBase;
+  u64 take_sim(u64 size);
+  // The host byte behind simulated address ptr of a len-byte access in an
+  // object (or, with in_block, anywhere in an object's host block).
+  unsigned char* host_of(u64 ptr, u64 len, bool in_block) const;
   u64 page_size_;
   u64 phys_offset_;
   u64 pgd_slab_offset_;
   std::map<u64, Alloc> allocs_;  // by object start (kernel VA)
   long nr_pagetable_ = 0;
+  u64 live_bytes_ = 0;  // host memory of live allocations (slab pages whole)
+  void charge(tgt::Level lvl, u64 size);
   bool lenient_ = false;
   mutable std::string wild_;
   bool in_host_block(u64 va) const;

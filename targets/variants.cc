@@ -50,6 +50,7 @@ const std::vector<VariantInfo>& variants() {
        "6.12's __p4d_free_tlb(): p4d_free() at once, not through the mmu_gather (no RCU-delayed free for fast GUP)",
        "v6.12; fixed by Qi Zheng's \"arm64: pgtable: use mmu gather to free p4d level page table\" (v5 05/17)",
        "arm64-4k-va52-lpa2"},
+      {"arm64-test-alloc-forever", "arm64-lpa2", false, "test only: pte_alloc_one() allocates without end", "", "arm64-4k-va48"},
       {"x86_64", "x86_64", true,
        "Linux 6.12 x86-64 helpers: LA57 runtime p4d folding, compile-time nop4d, PTI two-page pgd",
        "v6.12 + Qi Zheng's P4D statistics (v5 04/17)", ""},

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "targets/arm64/alloc_forever.h"
 #include "targets/arm64/arm64.h"
 #include "targets/arm64/variants.h"
 #include "targets/linux.h"
@@ -50,6 +51,7 @@ std::unique_ptr<LinuxPageTable<W, Env>> make_variant(std::string_view name, cons
   if (name == "arm64-hotplug-kaslr-wrap") return P(new arm64::HotplugKaslrWrap<W, Env>(cfg, env));
   if (name == "arm64-hotplug-p4d-noguard") return P(new arm64::HotplugP4dNoGuard<W, Env>(cfg, env));
   if (name == "arm64-p4d-free-at-once") return P(new arm64::P4dFreeAtOnce<W, Env>(cfg, env));
+  if (name == "arm64-test-alloc-forever") return P(new arm64::AllocForever<W, Env>(cfg, env));
   if (name == "x86_64") return P(new x86_64::X86_64<W, Env>(cfg, env));
   if (name == "riscv64") return P(new riscv64::Riscv64<W, Env>(cfg, env));
   if (name == "x86_64-kasan-early-p4d") return P(new x86_64::KasanEarlyP4d<W, Env>(cfg, env));

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "harness/explain.h"
+#include "harness/mem_env.h"
 #include "tools/cli.h"
 #include "tools/render.h"
 
@@ -45,10 +46,24 @@ void add_walk_command(CLI::App& app, Action& action) {
           throw UsageError(fmt::format("pgd offset {:#x} is not inside a {}-byte page", *opt.pgd_offset, g.page_size()),
                            "give an offset below the page size");
       }
+      if (!a->pgd_offset.empty() && *opt.pgd_offset % 8)
+        throw UsageError(fmt::format("pgd offset {:#x} is not 8-byte aligned", *opt.pgd_offset),
+                         "give a multiple of the pgd object's size (a multiple of 8 at least)");
       if (!a->phys_offset.empty()) {
         opt.phys_offset = parse_u64(a->phys_offset, "phys offset");
         if (*opt.phys_offset & (g.page_size() - 1))
           throw UsageError("phys offset is not page aligned", fmt::format("give a multiple of {:#x}", g.page_size()));
+        // Tables sit at simulated addresses below kSimBase + kSimBytes
+        // (harness/mem_env.h); their PAs (address + offset) must stay inside
+        // the model's PA size, or descriptors would wrap and the walk
+        // disagree falsely.
+        const unsigned pa_bits = fuzz::pa_bits_for(*v, g);
+        const u64 end = harness::MemEnv::kSimBase + harness::MemEnv::kSimBytes;
+        const u64 limit = pa_bits >= 64 ? ~u64{0} : u64{1} << pa_bits;
+        if (*opt.phys_offset > limit - end)
+          throw UsageError(fmt::format("phys offset {:#x} puts the tables above the {}-bit PA range of {} on {}",
+                                       *opt.phys_offset, pa_bits, v->name, g.name),
+                           fmt::format("give a page-aligned offset up to {:#x}", (limit - end) & ~(g.page_size() - 1)));
       }
       harness::Explained e;
       try {
