@@ -35,6 +35,8 @@ class Machine {
   static constexpr size_t kArenaPages = 768;
   static constexpr size_t kQuarantine = 32;
   static constexpr int kMaxMms = 8;
+  // Where the arenas are mapped when the address is free (Machine()).
+  static constexpr u64 kArenaHint = u64{0x7e} << 40;
 
   explicit Machine(unsigned page_shift);
   ~Machine();
