@@ -121,10 +121,20 @@ void Machine::bad_access(u64 ptr, Level lvl, bool write) const {
     for (int k = 0; k < nr_stack_copies_; ++k)
       near_copy |= (ptr & ~(page_size_ - 1)) == (stack_copies_[k] & ~(page_size_ - 1)) ||
                    (ptr > stack_copies_[k] ? ptr - stack_copies_[k] : stack_copies_[k] - ptr) < (u64{1} << 20);
+    // A host stack address differs from run to run: say where it is
+    // relative to the nearest entry copy instead, so reports are stable.
+    u64 copy = 0;
+    for (int k = 0; k < nr_stack_copies_; ++k)
+      if (!copy || (ptr > stack_copies_[k] ? ptr - stack_copies_[k] : stack_copies_[k] - ptr) <
+                       (ptr > copy ? ptr - copy : copy - ptr))
+        copy = stack_copies_[k];
+    const std::string where = near_copy ? fmt::format("entry copy {}{:#x}", ptr >= copy ? "+" : "-",
+                                                      ptr >= copy ? ptr - copy : copy - ptr)
+                                        : fmt::format("{:#x}", ptr);
     raise("wild-access", offset_helper(lvl, lockless_),
           fmt::format("expected: {} of a {} entry inside a live page-table page or pgd object\n"
-                      "actual:   {} at {:#x}, {}",
-                      op, tgt::level_name(lvl), op, ptr,
+                      "actual:   {} at {}, {}",
+                      op, tgt::level_name(lvl), op, where,
                       near_copy ? "on the host stack next to the walk's on-stack entry copies"
                                 : "outside every allocation of the page allocator"));
   }
