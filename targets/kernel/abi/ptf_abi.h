@@ -75,7 +75,7 @@ struct ptf_view {
 	int folded[5];           /* level folded, at compile time (pgtable-nop4d.h ...) or at run time
 	                            (mm_p4d_folded()/mm_pud_folded()); folded[PTF_PGD] is 0 */
 	int l4_enabled, l5_enabled;  /* pgtable_l4_enabled(), pgtable_l5_enabled() */
-	unsigned vabits_actual;  /* arm64 vabits_actual; x86 __VIRTUAL_MASK_SHIFT + 1; riscv from satp */
+	unsigned va_bits_actual; /* arm64 vabits_actual; x86 __VIRTUAL_MASK_SHIFT + 1; riscv from satp */
 	ptf_u64 pgd_size;        /* PGD_SIZE (arm64), else PTRS_PER_PGD * 8 */
 	int pgdir_is_page_size;  /* arm64 pgdir_is_page_size(); other arches: pgd is a page */
 	ptf_u64 pgd_alloc_size;  /* bytes pgd_alloc() returns (x86 PTI: two pages) */
@@ -104,7 +104,7 @@ struct ptf_ops {
 	 * reallocated). 0 on success; otherwise the reason went to env->report and nothing works. */
 	int (*set_state)(const struct ptf_state *st, const struct ptf_env *env);
 	void (*linux_view)(struct ptf_view *out);
-	ptf_u64 (*swapper_pg_dir)(void);        /* init_mm.pgd (in the arena) */
+	ptf_u64 (*swapper_pgd)(void);           /* init_mm.pgd = swapper_pg_dir (in the arena) */
 
 	/* The walk. offset(PTF_PGD, pgd, a) is pgd_offset_pgd(); offset(PTF_P4D, pgdp, a) is
 	 * p4d_offset(); ... offset(PTF_PTE, pmdp, a) is pte_offset_kernel(). */
