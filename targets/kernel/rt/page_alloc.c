@@ -169,7 +169,7 @@ static void ptf_bad_page(struct page *page, const char *reason)
 
 	ptf_report("bad-page-state", ptf_op,
 		   "BUG: Bad page state in process %s  pfn:%05lx\n"
-		   "page: refcount:%d mapcount:%d mapping:%016lx index:%#lx pfn:%#lx\n"
+		   "page: refcount:%d mapcount:%d mapping:%016lx index:0x%lx pfn:0x%lx\n"
 		   "page_type: %x(%s)\n"
 		   "page dumped because: %s",
 		   "ptfold", page_to_pfn(page), page_ref_count(page),
