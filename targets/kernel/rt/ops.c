@@ -10,7 +10,12 @@
 extern struct mmu_gather *ptf_tlb_gather(void);
 extern struct mm_struct init_mm;
 pgd_t (*ptf_swapper_pg_dir)[];
-static struct mm_struct ptf_user_mm;	/* a user mm: the helpers read ->pgd and compare with &init_mm */
+static struct mm_struct ptf_user_mm;
+
+/* init/main.c's default for arches without a pgd slab (arm64's pgd.c defines the real one). */
+void __weak pgtable_cache_init(void)
+{
+}	/* a user mm: the helpers read ->pgd and compare with &init_mm */
 
 /* Enter the kernel as `name`; if the real code BUG()s, return `ret` from the ops call. */
 #define PTF_ENTER(name, ret)                  \
@@ -36,7 +41,6 @@ static struct mm_struct *ptf_mm(const struct ptf_mm *m)
 
 static int o_set_state(const struct ptf_state *st, const struct ptf_env *env)
 {
-	extern void pgtable_cache_init(void);
 	struct page *sw;
 
 	ptf_env_ = env;
