@@ -58,7 +58,7 @@ def main():
     if a.arch == "riscv":
         defs.append("-D__riscv_xlen=64")
     flags = ["-std=gnu11", "-fshort-wchar", "-funsigned-char", "-fno-common", "-fno-strict-aliasing",
-             "-fno-delete-null-pointer-checks", "-fPIC", "-O2", "-g1", "-Wno-gnu", "-Wno-pointer-sign",
+             "-fno-delete-null-pointer-checks", "-fPIC", "-O2", "-g1", "-fexceptions", "-Wno-gnu", "-Wno-pointer-sign",
              "-Wno-unused-parameter", "-Wno-sign-compare", "-Wno-address-of-packed-member",
              "-Wno-unknown-warning-option", "-Wno-format", "-Wno-unused-function"]
     if a.sanitize == "1":

@@ -29,7 +29,9 @@ int ptf_arch_set_state(void)
 	pgtable_l5_enabled = ptf_st.riscv_l5;
 	pgtable_l4_enabled = ptf_st.riscv_l4;
 	satp_mode = ptf_st.riscv_l5 ? SATP_MODE_57 : ptf_st.riscv_l4 ? SATP_MODE_48 : SATP_MODE_39;
-	kernel_map.page_offset = ptf_st.riscv_l5 ? PAGE_OFFSET_L5 : ptf_st.riscv_l4 ? PAGE_OFFSET_L4 : PAGE_OFFSET_L3;
+	/* setup_vm() starts from CONFIG_PAGE_OFFSET (the Sv57 layout); the disable_pgtable_l5/l4()
+	 * steps of set_satp_mode() move it down */
+	kernel_map.page_offset = ptf_st.riscv_l5 ? _AC(CONFIG_PAGE_OFFSET, UL) : ptf_st.riscv_l4 ? PAGE_OFFSET_L4 : PAGE_OFFSET_L3;
 	return 0;
 }
 
@@ -59,3 +61,15 @@ u64 ptf_arch_mk_leaf(int lvl, u64 pa)
 u64 ptf_arch_phys_to_pte_val(u64 pa) { return pte_val(pfn_pte(pa >> PAGE_SHIFT, __pgprot(0))); }
 u64 ptf_arch_pte_to_phys(u64 pte) { return (u64)pte_pfn(__pte(pte)) << PAGE_SHIFT; }
 u64 ptf_arch_page_paddr(int lvl, u64 v) { return (u64)__page_val_to_pfn(v) << PAGE_SHIFT; }
+
+/* arch/riscv/mm/tlbflush.c and cacheflush.c: there is no TLB or icache behind the simulated
+ * tables; the walks read memory directly. */
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+}
+void flush_tlb_page(struct vm_area_struct *vma, unsigned long addr)
+{
+}
+void flush_icache_pte(struct mm_struct *mm, pte_t pte)
+{
+}
