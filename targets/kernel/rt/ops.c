@@ -135,28 +135,24 @@ static u64 o_offset_lockless(int child, u64 parentp, u64 copy, u64 addr)
 {
 	u64 r = 0;
 
+	/* The copy is passed as the lvalue *copy, not through a local here: the generic helpers are
+	 * macros taking &(pXd), so a folded level's pointer must be the caller's copy. */
 	switch (child) {
-	case PTF_P4D: {
-		pgd_t pgd = READ_ONCE(*(pgd_t *)(unsigned long)copy);
-
+	case PTF_P4D:
 		PTF_ENTER("p4d_offset_lockless", 0);
-		r = (u64)(unsigned long)p4d_offset_lockless((pgd_t *)(unsigned long)parentp, pgd, addr);
+		r = (u64)(unsigned long)p4d_offset_lockless((pgd_t *)(unsigned long)parentp,
+							    *(pgd_t *)(unsigned long)copy, addr);
 		break;
-	}
-	case PTF_PUD: {
-		p4d_t p4d = READ_ONCE(*(p4d_t *)(unsigned long)copy);
-
+	case PTF_PUD:
 		PTF_ENTER("pud_offset_lockless", 0);
-		r = (u64)(unsigned long)pud_offset_lockless((p4d_t *)(unsigned long)parentp, p4d, addr);
+		r = (u64)(unsigned long)pud_offset_lockless((p4d_t *)(unsigned long)parentp,
+							    *(p4d_t *)(unsigned long)copy, addr);
 		break;
-	}
-	case PTF_PMD: {
-		pud_t pud = READ_ONCE(*(pud_t *)(unsigned long)copy);
-
+	case PTF_PMD:
 		PTF_ENTER("pmd_offset_lockless", 0);
-		r = (u64)(unsigned long)pmd_offset_lockless((pud_t *)(unsigned long)parentp, pud, addr);
+		r = (u64)(unsigned long)pmd_offset_lockless((pud_t *)(unsigned long)parentp,
+							    *(pud_t *)(unsigned long)copy, addr);
 		break;
-	}
 	default:
 		return o_offset(child, parentp, addr);
 	}
