@@ -10,6 +10,10 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev  # CLI parsing, JSON, formatting
   libgtest-dev                            # unit tests
   python3                                 # corpus compilation and output validation scripts
+  # kernel-tree mode (docs/kernel-tree.md): kbuild's host tools, LLVM's linker and binutils
+  # (make LLVM=1), and Debian's kernel sources: 6.12 is the default tree, 6.1 the second one CI checks
+  make bc bison flex libelf-dev lld llvm xz-utils
+  linux-source-6.12 linux-source-6.1
 )
 
 missing=()
@@ -18,15 +22,39 @@ for p in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
+if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "ptfold: error: missing packages: ${missing[*]} (run tools/setup.sh as root, or apt-get install them)" >&2
+    exit 2
+  fi
+  echo "ptfold setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [[ $(id -u) -ne 0 ]]; then
-  echo "ptfold: error: missing packages: ${missing[*]} (run tools/setup.sh as root, or apt-get install them)" >&2
-  exit 2
-fi
-echo "ptfold setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Kernel-tree mode's trees: Debian ships each as /usr/src/linux-source-X.tar.xz; unpack them once
+# into PTFOLD_TREE_CACHE (default /var/cache/ptfold/trees), where `ptfold ... --kernel-tree` and
+# tools/ktree/build.sh find the default one. kbuild only ever reads them (make O=...).
+# A stamp records which tarball was unpacked, so a new Debian upload is unpacked again.
+trees=${PTFOLD_TREE_CACHE:-/var/cache/ptfold/trees}
+for v in 6.12 6.1; do
+  tarball=/usr/src/linux-source-$v.tar.xz
+  dst=$trees/linux-source-$v
+  [[ -f $tarball ]] || continue
+  stamp="$(stat -c '%s %Y' "$tarball")"
+  [[ -f $dst/.ptfold-unpacked && $(cat "$dst/.ptfold-unpacked") == "$stamp" ]] && continue
+  if ! mkdir -p "$trees" 2>/dev/null || [[ ! -w $trees ]]; then
+    echo "ptfold: error: cannot write $trees (run tools/setup.sh as root, or set PTFOLD_TREE_CACHE)" >&2
+    exit 2
+  fi
+  exec 8>"$trees/.lock"
+  flock 8   # another setup.sh may be unpacking the same tree
+  [[ -f $dst/.ptfold-unpacked && $(cat "$dst/.ptfold-unpacked") == "$stamp" ]] && continue
+  echo "ptfold setup: unpacking $tarball into $dst (about 20 s)"
+  rm -rf "$dst.tmp" "$dst"
+  mkdir -p "$dst.tmp"
+  tar -xJf "$tarball" -C "$dst.tmp" --strip-components=1
+  echo "$stamp" >"$dst.tmp/.ptfold-unpacked"
+  mv "$dst.tmp" "$dst"
+done

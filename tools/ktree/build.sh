@@ -38,7 +38,7 @@ while (($#)); do
     *) die "unknown argument '$1' (see tools/ktree/build.sh --help)" ;;
   esac
 done
-[[ -n $tree ]] || tree=${PTFOLD_KERNEL_TREE:-${XDG_CACHE_HOME:-$HOME/.cache}/ptfold/trees/linux-source-6.12}
+[[ -n $tree ]] || tree=${PTFOLD_KERNEL_TREE:-/var/cache/ptfold/trees/linux-source-6.12}
 cache=${PTFOLD_KTREE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ptfold/kbuild}
 
 # --- the tree ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ ptf_ops.o (the same objects, `ld -r` + objcopy, the symbol renamed ptf_ops_<conf
 fuzz builds). Depfiles make a warm rebuild redo only what a changed tree header touches.
 """
 import argparse
+import hashlib
 import os
 import shlex
 import subprocess
@@ -57,8 +58,14 @@ def main():
             f"-DPTF_KERNEL_VERSION=\\\"{a.kernel_version}\\\""]
     if a.arch == "riscv":
         defs.append("-D__riscv_xlen=64")
+    # Depfiles list the headers a TU read, not the ones it would read if they existed: a shim
+    # header added later must still rebuild everything, so the shim file list is on the command
+    # line (ninja rebuilds when a command changes).
+    names = sorted(os.path.relpath(os.path.join(d, f), kdir)
+                   for d, _, fs in os.walk(os.path.join(kdir, "shim")) for f in fs)
+    defs.append("-DPTF_SHIM_FILES=" + hashlib.sha256("\n".join(names).encode()).hexdigest()[:12])
     flags = ["-std=gnu11", "-fshort-wchar", "-funsigned-char", "-fno-common", "-fno-strict-aliasing",
-             "-fno-delete-null-pointer-checks", "-fPIC", "-O2", "-g1", "-Wno-gnu", "-Wno-pointer-sign",
+             "-fno-delete-null-pointer-checks", "-fPIC", "-O2", "-g1", "-fexceptions", "-Wno-gnu", "-Wno-pointer-sign",
              "-Wno-unused-parameter", "-Wno-sign-compare", "-Wno-address-of-packed-member",
              "-Wno-unknown-warning-option", "-Wno-format", "-Wno-unused-function"]
     if a.sanitize == "1":

@@ -10,7 +10,12 @@
 extern struct mmu_gather *ptf_tlb_gather(void);
 extern struct mm_struct init_mm;
 pgd_t (*ptf_swapper_pg_dir)[];
-static struct mm_struct ptf_user_mm;	/* a user mm: the helpers read ->pgd and compare with &init_mm */
+static struct mm_struct ptf_user_mm;
+
+/* init/main.c's default for arches without a pgd slab (arm64's pgd.c defines the real one). */
+void __weak pgtable_cache_init(void)
+{
+}	/* a user mm: the helpers read ->pgd and compare with &init_mm */
 
 /* Enter the kernel as `name`; if the real code BUG()s, return `ret` from the ops call. */
 #define PTF_ENTER(name, ret)                  \
@@ -36,7 +41,6 @@ static struct mm_struct *ptf_mm(const struct ptf_mm *m)
 
 static int o_set_state(const struct ptf_state *st, const struct ptf_env *env)
 {
-	extern void pgtable_cache_init(void);
 	struct page *sw;
 
 	ptf_env_ = env;
@@ -131,28 +135,24 @@ static u64 o_offset_lockless(int child, u64 parentp, u64 copy, u64 addr)
 {
 	u64 r = 0;
 
+	/* The copy is passed as the lvalue *copy, not through a local here: the generic helpers are
+	 * macros taking &(pXd), so a folded level's pointer must be the caller's copy. */
 	switch (child) {
-	case PTF_P4D: {
-		pgd_t pgd = READ_ONCE(*(pgd_t *)(unsigned long)copy);
-
+	case PTF_P4D:
 		PTF_ENTER("p4d_offset_lockless", 0);
-		r = (u64)(unsigned long)p4d_offset_lockless((pgd_t *)(unsigned long)parentp, pgd, addr);
+		r = (u64)(unsigned long)p4d_offset_lockless((pgd_t *)(unsigned long)parentp,
+							    *(pgd_t *)(unsigned long)copy, addr);
 		break;
-	}
-	case PTF_PUD: {
-		p4d_t p4d = READ_ONCE(*(p4d_t *)(unsigned long)copy);
-
+	case PTF_PUD:
 		PTF_ENTER("pud_offset_lockless", 0);
-		r = (u64)(unsigned long)pud_offset_lockless((p4d_t *)(unsigned long)parentp, p4d, addr);
+		r = (u64)(unsigned long)pud_offset_lockless((p4d_t *)(unsigned long)parentp,
+							    *(p4d_t *)(unsigned long)copy, addr);
 		break;
-	}
-	case PTF_PMD: {
-		pud_t pud = READ_ONCE(*(pud_t *)(unsigned long)copy);
-
+	case PTF_PMD:
 		PTF_ENTER("pmd_offset_lockless", 0);
-		r = (u64)(unsigned long)pmd_offset_lockless((pud_t *)(unsigned long)parentp, pud, addr);
+		r = (u64)(unsigned long)pmd_offset_lockless((pud_t *)(unsigned long)parentp,
+							    *(pud_t *)(unsigned long)copy, addr);
 		break;
-	}
 	default:
 		return o_offset(child, parentp, addr);
 	}

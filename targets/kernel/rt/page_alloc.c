@@ -169,7 +169,7 @@ static void ptf_bad_page(struct page *page, const char *reason)
 
 	ptf_report("bad-page-state", ptf_op,
 		   "BUG: Bad page state in process %s  pfn:%05lx\n"
-		   "page: refcount:%d mapcount:%d mapping:%016lx index:%#lx pfn:%#lx\n"
+		   "page: refcount:%d mapcount:%d mapping:%016lx index:0x%lx pfn:0x%lx\n"
 		   "page_type: %x(%s)\n"
 		   "page dumped because: %s",
 		   "ptfold", page_to_pfn(page), page_ref_count(page),
@@ -282,17 +282,18 @@ static void ptf_stat(struct page *page, enum node_stat_item idx, long val)
 	ptf_nr_pagetable += val;
 	ptf_env_->pagetable_stat(ptf_env_->ctx, (u64)(unsigned long)page_address(page), val);
 }
-#ifdef alloc_hooks
+#if defined(CONFIG_MEMCG) && defined(alloc_hooks)
 void __lruvec_stat_mod_folio(struct folio *folio, enum node_stat_item idx, int val)
 {
 	ptf_stat(&folio->page, idx, val);
 }
-#else
+#elif defined(CONFIG_MEMCG)
 void __mod_lruvec_page_state(struct page *page, enum node_stat_item idx, int val)
 {
 	ptf_stat(page, idx, val);
 }
 #endif
+/* Without MEMCG the stat goes straight to the node counter and the page is not passed on. */
 void __mod_node_page_state(struct pglist_data *pgdat, enum node_stat_item idx, long delta)
 {
 	if (idx == NR_PAGETABLE) {

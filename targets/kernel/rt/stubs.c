@@ -56,8 +56,10 @@ void _raw_spin_unlock(raw_spinlock_t *lock) {}
 unsigned long _raw_spin_lock_irqsave(raw_spinlock_t *lock) { return 0; }
 void _raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags) {}
 void __raw_spin_lock_init(raw_spinlock_t *lock, const char *name, struct lock_class_key *key, short inner) {}
+#ifdef CONFIG_PREEMPT_RCU
 void __rcu_read_lock(void) {}
 void __rcu_read_unlock(void) {}
+#endif
 
 /* Split page-table locks: a lock per table page when spinlock_t does not fit in struct ptdesc. */
 #if ALLOC_SPLIT_PTLOCKS
