@@ -90,11 +90,9 @@ std::string trim(std::string s) {
 }  // namespace
 
 std::string default_kernel_tree() {
+  // Where tools/setup.sh unpacks Debian's linux-source-6.12.
   if (const char* d = std::getenv("PTFOLD_KERNEL_TREE"); d && *d) return d;
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  const char* home = std::getenv("HOME");
-  const std::string cache = xdg && *xdg ? xdg : std::string(home ? home : "/root") + "/.cache";
-  return cache + "/ptfold/trees/linux-source-6.12";
+  return "/var/cache/ptfold/trees/linux-source-6.12";
 }
 
 KernelTree open_kernel_tree(const std::string& dir_in) {

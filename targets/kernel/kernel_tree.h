@@ -20,6 +20,8 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <set>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -91,6 +93,8 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
   const PtfOps& ops() const { return o_; }
   // Pages PageTable() in the real struct page array (a cross-check of the Env's count).
   u64 nr_pagetable_real() const { return o_.nr_pagetable(); }
+  // NR_PAGETABLE from the kernel's own stat updates since set_state.
+  long nr_pagetable_stat() const { return nr_pagetable_stat_; }
   // The configuration's swapper_pg_dir (init_mm.pgd), in the arena.
   u64 swapper_pgd() { return o_.swapper_pgd(); }
 
@@ -237,6 +241,7 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
       t_.level_ = prev_level_;
     }
     void done() {
+      t_.sync_new_tables();
       t_.helper_ = prev_helper_;
       t_.level_ = prev_level_;
       t_.raise_pending();
@@ -247,6 +252,35 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     const char* prev_helper_;
     Level prev_level_;
   };
+
+  // The Env learns that a page became a page table from the real struct
+  // page (PageTable() after the call that allocated it), and that it stopped
+  // being one when it comes back: the NR_PAGETABLE stat the kernel updates
+  // names no page on configurations without MEMCG, and the kernel does not
+  // say which level a ctor was for - the call does.
+  void sync_new_tables() {
+    for (const auto& [va, lvl] : fresh_)
+      if (o_.page_is_table(va) && typed_.insert(va).second)
+        guarded([&]() -> int { this->env_.pagetable_ctor(va, lvl); return 0; }, 0);
+    fresh_.clear();
+  }
+  void sync_freed_table(u64 va) {
+    for (size_t i = 0; i < fresh_.size(); ++i)
+      if (fresh_[i].first == va) {
+        fresh_.erase(fresh_.begin() + static_cast<long>(i));
+        break;
+      }
+    const bool real = o_.page_is_table(va);
+    auto it = typed_.find(va);
+    if (it != typed_.end() && !real) {
+      this->env_.pagetable_dtor(va, level_);
+    } else if (it == typed_.end() && real) {
+      // Typed in the same call it is freed in: the Env must see the type
+      // it is freed with.
+      this->env_.pagetable_ctor(va, level_);
+    }
+    if (it != typed_.end()) typed_.erase(it);
+  }
 
   void raise_pending() {
     if (env_error_) {
@@ -336,7 +370,10 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
           const u64 va = order == 0 ? t.env_.get_free_page(t.level_) : t.env_.get_free_pages(t.level_, order);
           // The kernel writes entries directly, past the Env's write(); the
           // page is handed over zeroed whatever the Env remembers of it.
-          if (va) std::memset(reinterpret_cast<void*>(va), 0, t.PAGE_SIZE() << order);
+          if (va) {
+            std::memset(reinterpret_cast<void*>(va), 0, t.PAGE_SIZE() << order);
+            t.fresh_.push_back({va, t.level_});
+          }
           return va;
         },
         u64{0});
@@ -348,24 +385,18 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     const char* h = t.helper_ && std::strcmp(t.helper_, "tlb_finish_mmu") != 0 ? t.helper_ : helper;
     t.guarded(
         [&]() -> int {
+          t.sync_freed_table(va);
           if (order == 0) t.env_.free_page(va, h);
           else t.env_.free_pages(va, order, h);
           return 0;
         },
         0);
   }
-  static void cb_pagetable_stat(void* ctx, ptf_u64 va, long delta) {
-    KernelTreeTarget& t = self(ctx);
-    t.guarded(
-        [&]() -> int {
-          for (long i = 0; i < delta; ++i) t.env_.pagetable_ctor(va, t.level_);
-          for (long i = 0; i < -delta; ++i) t.env_.pagetable_dtor(va, t.level_);
-          return 0;
-        },
-        0);
-  }
+  // NR_PAGETABLE as the kernel counts it (the real lruvec/node stat).
+  static void cb_pagetable_stat(void* ctx, ptf_u64, long delta) { self(ctx).nr_pagetable_stat_ += delta; }
   static void cb_report(void* ctx, const char* cls, const char* helper, const char* text) {
     KernelTreeTarget& t = self(ctx);
+    if (cls && std::strcmp(cls, "printk") == 0) return;  // a kernel message, not a finding
     if (t.pending_ || t.env_error_) return;  // the first report of a call wins
     Pending p;
     p.cls = report_class(cls);
@@ -389,6 +420,9 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
   const char* helper_ = nullptr;
   Level level_ = Level::kPgd;
   bool gathering_ = false;
+  long nr_pagetable_stat_ = 0;
+  std::vector<std::pair<u64, Level>> fresh_;  // pages allocated by the current call
+  std::set<u64> typed_;                       // pages the Env was told are tables
   std::optional<Pending> pending_;
   std::exception_ptr env_error_;
 };
