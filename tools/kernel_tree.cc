@@ -731,6 +731,7 @@ int check_kernel_tree(const std::string& dir, const std::string& overlay, const 
                            overlay.empty() ? "" : ", overlay " + overlay);
   std::cout << "   differential walk, free paths, gup_fast and model-vs-real on the tree's own helpers\n";
   ObjectCache cache;
+  std::map<std::string, std::pair<std::optional<std::string>, std::string>> built;
   size_t clean = 0, absent = 0, failed = 0, k = 0, wanted = 0;
   for (const TreeGeometry& r : rows) wanted += r.provided;
   std::vector<std::string> reports;
@@ -743,14 +744,22 @@ int check_kernel_tree(const std::string& dir, const std::string& overlay, const 
     }
     std::fprintf(stderr, "ptfold: kernel tree: [%zu/%zu] %s: configuration %s\n", ++k, wanted, g.name.c_str(),
                  r.config.c_str());
+    // Geometries that differ only in boot-time state share a configuration:
+    // it is built (or found in the cache) once.
     std::string why;
     std::optional<std::string> so;
-    try {
-      so = build_kernel_object(t, g, overlay, &why);
-    } catch (const std::runtime_error& e) {
-      ++failed;
-      std::cout << fmt::format("  {:<24} {:<18} BUILD FAILED: {}\n", g.name, r.config, e.what());
-      continue;
+    if (auto it = built.find(r.config); it != built.end()) {
+      so = it->second.first;
+      why = it->second.second;
+    } else {
+      try {
+        so = build_kernel_object(t, g, overlay, &why);
+      } catch (const std::runtime_error& e) {
+        ++failed;
+        std::cout << fmt::format("  {:<24} {:<18} BUILD FAILED: {}\n", g.name, r.config, e.what());
+        continue;
+      }
+      built[r.config] = {so, why};
     }
     if (!so) {
       ++absent;
