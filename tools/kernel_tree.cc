@@ -204,9 +204,6 @@ std::optional<std::string> build_kernel_object(const KernelTree& t, const ref::G
 
 namespace {
 
-// Kernel-half frees are never done by the kernel for vmalloc tables; the
-// check frees them bottom-up with the level's pXd_free() (init_mm: the
-// pte_free_kernel() path), the path seed bug A took.
 constexpr int kUserMm = 0, kKernelMm = 1;
 
 // Everything one geometry's checks share: the machine, the real target, its
@@ -246,15 +243,19 @@ struct Mapped {
   u64 va, leaf_pa;
 };
 
-// One mm of a half: pgd_alloc, the VAs mapped the way generic mm code does,
-// then torn down with the real free paths and checked for leaks.
+// The mm of a half with the VAs mapped the way generic mm code does, then
+// torn down with the real free paths and checked for leaks. The user half is
+// a new mm (pgd_alloc()); the kernel half is init_mm itself, whose pgd is the
+// configuration's swapper_pg_dir: the kernel's own tables, which pgd_alloc()
+// copies into every new pgd on x86 and RISC-V, so they must never be another
+// pgd's private tables.
 class HalfMm {
  public:
   HalfMm(KernelRun& r, int half) : r_(r), half_(half) {
     mm_.init_mm = r.g.halves[half].upper;
     r_.m.set_current_mm(id());
-    mm_.pgd = r_.t->pgd_alloc(mm_);
-    if (!mm_.pgd) finding(r_, "bug-on", "pgd_alloc", "expected: a pgd\nactual:   pgd_alloc() returned NULL");
+    mm_.pgd = mm_.init_mm ? r_.t->swapper_pgd() : r_.t->pgd_alloc(mm_);
+    if (!mm_.pgd) finding(r_, "bug-on", mm_.init_mm ? "swapper_pg_dir" : "pgd_alloc", "expected: a pgd\nactual:   NULL");
     r_.m.mark_pgd(mm_.pgd, id(), true);
   }
   int id() const { return mm_.init_mm ? kKernelMm : kUserMm; }
@@ -269,8 +270,11 @@ class HalfMm {
   const std::vector<Mapped>& mapped() const { return mapped_; }
 
   // User half: free_pgd_range() over the half (the real __pXd_free_tlb()
-  // through the mmu_gather, then tlb_finish_mmu()); kernel half: pXd_free()
-  // bottom-up. Then pgd_free() and the leak check.
+  // through the mmu_gather, then tlb_finish_mmu()), then pgd_free(). Kernel
+  // half: the kernel never frees its own tables (vmalloc's stay); here each
+  // is unhooked from its entry and freed bottom-up with the level's pXd_free()
+  // (init_mm: pte_free_kernel()) - the path seed bug A took - so the next
+  // batch starts from an empty swapper_pg_dir. Then the leak check.
   void teardown() {
     r_.m.set_current_mm(id());
     const ref::Half& h = r_.g.halves[half_];
@@ -281,16 +285,23 @@ class HalfMm {
       r_.t->tlb_finish_mmu();
     } else {
       std::set<u64> tables[tgt::kLevels];
+      std::set<std::pair<u64, int>> entries;  // the entries pointing at them
       for (const Mapped& mp : mapped_) {
         const harness::LinuxWalk<u64> lw = harness::linux_walk(*r_.t, mm_.pgd, mp.va);
         for (int l = 1; l < tgt::kLevels; ++l)
-          if (!r_.t->folded(static_cast<Level>(l))) tables[l].insert(page_of(r_, lw.ptr[l]));
+          if (!r_.t->folded(static_cast<Level>(l))) {
+            tables[l].insert(page_of(r_, lw.ptr[l]));
+            entries.insert({lw.ptr[l - 1], l - 1});
+          }
       }
+      for (const auto& [ptr, l] : entries) r_.m.write(ptr, static_cast<Level>(l), 0);
       for (int l = tgt::kLevels - 1; l >= 1; --l)
         for (u64 tbl : tables[l]) r_.t->free(mm_, static_cast<Level>(l), tbl);
     }
-    r_.m.mark_pgd(mm_.pgd, id(), false);
-    r_.t->pgd_free(mm_, mm_.pgd);
+    if (!mm_.init_mm) {
+      r_.m.mark_pgd(mm_.pgd, id(), false);
+      r_.t->pgd_free(mm_, mm_.pgd);
+    }
     std::string first;
     if (const size_t n = r_.m.live_owned_by(id(), &first))
       finding(r_, "leak", mm_.init_mm ? "pgd_free" : "free_pgd_range",
