@@ -30,6 +30,7 @@ declare -A expect=(
   [seed-pud-free-no-dtor:arm64-4k-va52-nolpa2]=bad-page-state
   [seed-pud-free-no-dtor:arm64-16k-va48]=bad-page-state
   [seed-pud-free-no-dtor:arm64-16k-va52-lpa2]=bad-page-state
+  [lockless-stack-copy:arm64-16k-va52-nolpa2]=lockless-mismatch
 )
 
 t0=$(date +%s.%N)
