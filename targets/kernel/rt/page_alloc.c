@@ -4,6 +4,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/stdarg.h>
+#include <linux/version.h>
 #include <asm/pgalloc.h>
 #include <asm/tlb.h>
 #include "ptf_rt.h"
@@ -401,7 +402,11 @@ void tlb_remove_table(struct mmu_gather *tlb, void *table)
 	ptf_tlb_queue(table);
 }
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 bool __tlb_remove_page_size(struct mmu_gather *tlb, struct page *page, bool delay_rmap, int page_size)
+#else
+bool __tlb_remove_page_size(struct mmu_gather *tlb, struct page *page, int page_size)
+#endif
 {
 	ptf_tlb_queue(page);
 	return false;
