@@ -87,6 +87,11 @@ def main():
         "  depfile = $out.d",
         "  deps = gcc",
         "  description = CC $in",
+        "rule cchost",
+        "  command = clang -O2 -g1 -fPIC -fexceptions -Wall -MD -MF $out.d -c $in -o $out",
+        "  depfile = $out.d",
+        "  deps = gcc",
+        "  description = CC $in",
         "rule so",
         # sanitized objects leave the sanitizer runtime to the executable that loads them
         f"  command = clang -shared -o $out $in -Wl,--version-script=$exports "
@@ -107,6 +112,9 @@ def main():
         obj = f"{b}/{name}.o"
         objs.append(obj)
         lines.append(f"build {obj}: cc {src}")
+    # the one runtime file built against the host's headers (signals, ELF symbols)
+    objs.append(f"{b}/host_signals.o")
+    lines.append(f"build {b}/host_signals.o: cchost {os.path.join(kdir, 'rt', 'host_signals.c')}")
     lines.append(f"build {b}/ptf_ops.so: so {' '.join(objs)} | {b}/exports.map")
     lines.append(f"build {b}/ptf_ops.o: reloc {' '.join(objs)}")
     lines.append(f"build shared: phony {b}/ptf_ops.so")

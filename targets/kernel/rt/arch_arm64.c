@@ -162,3 +162,8 @@ void __contpte_try_unfold(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	ptf_report("not-driven", ptf_op, "__contpte_try_unfold() reached for pte %#llx (arch/arm64/mm/contpte.c is not compiled)",
 		   (unsigned long long)pte_val(pte));
 }
+
+void ptf_arch_probe_privileged(void)
+{
+	/* arm64 instructions never reach host code: the assembler rejects them at build time */
+}

@@ -44,6 +44,16 @@ void ptf_warn(const char *file, int line)
 	ptf_report("WARN", ptf_op, "WARNING: CPU: 0 PID: 1 at %s:%d", file, line);
 }
 
+/* An instruction user mode may not execute was reached (host_signals.c found it). */
+void ptf_privileged(const char *symbol, unsigned long long offset, int sig)
+{
+	ptf_report("privileged", ptf_op, "privileged instruction in %s (offset %#llx of the configuration object, signal %d)",
+		   symbol, offset, sig);
+	if (ptf_guarded)
+		longjmp(ptf_jb, 1);
+	abort();
+}
+
 int ptf_in_arena(unsigned long va)
 {
 	return va - ptf_st.arena_base < ptf_st.arena_size;
