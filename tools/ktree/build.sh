@@ -144,10 +144,23 @@ O=$cache/$config-$kversion-$key
 mkdir -p "$O"
 exec 9>"$O/.lock"
 flock 9
+donor_id="$cfg_tree_id $c_arch"
 if [[ ! -f $O/.prepared ]]; then
   say "preparing $config for $kversion (kbuild defconfig + prepare in $O; about a minute) ..."
   log=$O/prepare.log
   : >"$log"
+  # Host programs (fixdep, kconfig, dtc, modpost, objtool) do not depend on the configuration:
+  # start from those of a configuration of the same tree and arch prepared earlier. kbuild
+  # still checks each against its recorded command line and dependencies.
+  if [[ ! -d $O/scripts ]]; then
+    for d in "$cache"/*-"$kversion"-*/; do
+      [[ $d != "$O/" && -f $d/.prepared && -f $d/.ptfold-tree && $(cat "$d/.ptfold-tree") == "$donor_id" ]] || continue
+      echo "host programs from $d" >>"$log"
+      cp -a "$d/scripts" "$O/" 2>>"$log" || true
+      [[ ! -d $d/tools ]] || cp -a "$d/tools" "$O/" 2>>"$log" || true
+      break
+    done
+  fi
   kmake() { make -C "$tree" O="$O" ARCH="$c_arch" LLVM=1 -j"${PTFOLD_JOBS:-2}" "$@" >>"$log" 2>&1; }
   kmake defconfig || die "defconfig of $config failed (log: $log)"
   "$tree/scripts/config" --file "$O/.config" "${frag[@]}" >>"$log" 2>&1 || die "scripts/config for $config failed (log: $log)"
@@ -160,8 +173,10 @@ if [[ ! -f $O/.prepared ]]; then
     fi
   done
   kmake prepare || die "prepare of $config failed (log: $log)"
+  echo "$donor_id" >"$O/.ptfold-tree"
   touch "$O/.prepared"
 fi
+[[ -f $O/.ptfold-tree ]] || echo "$donor_id" >"$O/.ptfold-tree"
 
 # --- compile + link (ninja: warm builds only redo what changed, headers of the tree included) ----
 variant=base
