@@ -10,7 +10,12 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev  # CLI parsing, JSON, formatting
   libgtest-dev                            # unit tests
   python3                                 # corpus compilation and output validation scripts
+  libc++-14-dev libc++abi-14-dev afl++    # OSS-Fuzz emulation: -stdlib=libc++, AFL++ (fuzz/oss-fuzz/emulate.sh)
+  llvm file zip unzip                     # ... llvm-symbolizer/-profdata/-cov, bad_build_check's tools, seed zips
+  yamllint python3-yaml                   # continuous-fuzzing config lint (fuzz/oss-fuzz/lint.sh)
 )
+# From npm (Debian has no GitHub workflow schema validator): name@version.
+npm_packages=(@action-validator/cli@0.6.0)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -18,15 +23,27 @@ for p in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
-if ((${#missing[@]} == 0)); then
+npm_missing=()
+command -v action-validator >/dev/null || npm_missing+=("${npm_packages[@]}")
+if ((${#npm_missing[@]})) && ! command -v npm >/dev/null; then
+  missing+=(npm)
+fi
+
+if ((${#missing[@]} == 0 && ${#npm_missing[@]} == 0)); then
   exit 0
 fi
 
 if [[ $(id -u) -ne 0 ]]; then
-  echo "ptfold: error: missing packages: ${missing[*]} (run tools/setup.sh as root, or apt-get install them)" >&2
+  echo "ptfold: error: missing packages: ${missing[*]} ${npm_missing[*]} (run tools/setup.sh as root, or apt-get/npm install -g them)" >&2
   exit 2
 fi
-echo "ptfold setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if ((${#missing[@]})); then
+  echo "ptfold setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ((${#npm_missing[@]})); then
+  echo "ptfold setup: installing ${npm_missing[*]} from npm"
+  npm install -g --no-audit --no-fund "${npm_missing[@]}" >/dev/null
+fi

@@ -30,6 +30,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   RunResult r = run_scenario(s, TraceMode::kOnFinding);
-  if (r.finding) report_and_abort(*r.finding, r.trace);
+  if (r.finding) PTFOLD_REPORT_AND_ABORT(*r.finding, r.trace);
   return 0;
 }
