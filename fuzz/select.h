@@ -39,12 +39,23 @@ void print_report(const Finding& f, const std::string& trace);
 
 }  // namespace ptfold::fuzz
 
+// On the fuzz entry points: LLVMFuzzerTestOneInput gets no debug info, so a
+// stack frame of it carries no file and ClusterFuzz leaves it out of crash
+// states (it names the entry point by its file otherwise). A finding's crash
+// state is then its assertion line alone, and a sanitizer report's state the
+// code under test's frames: no line every state has in common, which
+// ClusterFuzz's grouping would count as likeness (docs/continuous-fuzzing.md).
+#if defined(__clang__)
+#define PTFOLD_FUZZ_ENTRY __attribute__((nodebug))
+#else
+#define PTFOLD_FUZZ_ENTRY
+#endif
+
 // Prints the finding's report and aborts from the calling frame. A macro, so
 // that the abort's stack is abort <- LLVMFuzzerTestOneInput: ClusterFuzz
-// skips abort frames and names the entry point by its file, so the crash
-// state is the assertion line plus the target's file. A shared report_and_abort
-// frame would put one identical line more into every state, and two states
-// with two lines in common count as the same crash to ClusterFuzz's grouping.
+// skips abort frames and the entry point's (no debug info), so the crash
+// state is the assertion line alone (see PTFOLD_FUZZ_ENTRY). A shared
+// report_and_abort frame would put one identical line into every state.
 #define PTFOLD_REPORT_AND_ABORT(finding, trace) \
   (::ptfold::fuzz::print_report((finding), (trace)), std::abort())
 

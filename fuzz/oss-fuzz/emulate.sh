@@ -8,8 +8,11 @@
 # the coverage build, the profile of a corpus run turned into an llvm-cov
 # report, as base-runner's `coverage` does.
 #
-# Usage: fuzz/oss-fuzz/emulate.sh [--sanitizer address|undefined|coverage]
-#          [--engine libfuzzer|afl] [--seconds N] [--dir DIR]
+# Usage: fuzz/oss-fuzz/emulate.sh [--project oss-fuzz|clusterfuzzlite]
+#          [--sanitizer address|undefined|coverage] [--engine libfuzzer|afl]
+#          [--seconds N] [--dir DIR]
+# --project picks the build script the image runs: fuzz/oss-fuzz/build.sh
+# (OSS-Fuzz's projects/ptfold) or .clusterfuzzlite/build.sh.
 # Exit status 0 when the build and every check pass, 1 when a check fails
 # (each failure printed as `BAD BUILD: ...`, OSS-Fuzz's words), 2 on misuse.
 # The values below are OSS-Fuzz's, from infra/base-images/base-clang,
@@ -21,16 +24,18 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 
 usage() {
-  echo "ptfold: error: $1 (usage: fuzz/oss-fuzz/emulate.sh [--sanitizer address|undefined|coverage] [--engine libfuzzer|afl] [--seconds N] [--dir DIR])" >&2
+  echo "ptfold: error: $1 (usage: fuzz/oss-fuzz/emulate.sh [--project oss-fuzz|clusterfuzzlite] [--sanitizer address|undefined|coverage] [--engine libfuzzer|afl] [--seconds N] [--dir DIR])" >&2
   exit 2
 }
 
+project=oss-fuzz
 SANITIZER=address
 FUZZING_ENGINE=libfuzzer
 seconds=10
 dir=
 while (($#)); do
   case $1 in
+    --project) (($# >= 2)) || usage "--project needs a value"; project=$2; shift 2 ;;
     --sanitizer) (($# >= 2)) || usage "--sanitizer needs a value"; SANITIZER=$2; shift 2 ;;
     --engine) (($# >= 2)) || usage "--engine needs a value"; FUZZING_ENGINE=$2; shift 2 ;;
     --seconds) (($# >= 2)) || usage "--seconds needs a value"; seconds=$2; shift 2 ;;
@@ -38,6 +43,8 @@ while (($#)); do
     *) usage "unknown argument '$1'" ;;
   esac
 done
+case $project in oss-fuzz) build_script=fuzz/oss-fuzz/build.sh ;; clusterfuzzlite) build_script=.clusterfuzzlite/build.sh ;;
+  *) usage "unknown project '$project'" ;; esac
 case $SANITIZER in address | undefined | coverage) ;; *) usage "unknown sanitizer '$SANITIZER'" ;; esac
 case $FUZZING_ENGINE in libfuzzer | afl) ;; *) usage "unknown engine '$FUZZING_ENGINE'" ;; esac
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || usage "--seconds must be a positive integer, not '$seconds'"
@@ -59,7 +66,7 @@ if [[ $SANITIZER == coverage ]]; then
     usage "llvm-profdata/llvm-cov are missing (run tools/setup.sh as root: llvm)"
 fi
 
-dir=${dir:-$repo/build/oss-fuzz/$FUZZING_ENGINE-$SANITIZER}
+dir=${dir:-$repo/build/$project/$FUZZING_ENGINE-$SANITIZER}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 # $SRC/ptfold is the project as the Dockerfile copies it in: this
@@ -68,9 +75,13 @@ dir=$(cd "$dir" && pwd)
 export SRC=$dir/src OUT=$dir/out WORK=$dir/work
 rm -rf "$OUT" "$SRC"
 mkdir -p "$SRC/ptfold" "$OUT" "$WORK"
-git -C "$repo" ls-files -z --cached --others --exclude-standard |
-  (cd "$repo" && tar --null -T - -cf -) | tar -xf - -C "$SRC/ptfold"
-cp "$repo/fuzz/oss-fuzz/build.sh" "$SRC/build.sh"
+if git -C "$repo" rev-parse --git-dir >/dev/null 2>&1; then
+  git -C "$repo" ls-files -z --cached --others --exclude-standard |
+    (cd "$repo" && tar --null -T - -cf -) | tar -xf - -C "$SRC/ptfold"
+else  # an unpacked release: everything but the build trees
+  (cd "$repo" && tar --exclude=./build --exclude=./.cache -cf - .) | tar -xf - -C "$SRC/ptfold"
+fi
+cp "$repo/$build_script" "$SRC/build.sh"
 
 # --- base-clang and base-builder: the image's environment ---------------
 export CC=clang CXX=clang++ CCC=clang++
@@ -321,7 +332,7 @@ for t in "${expected[@]}"; do
 done
 
 if ((failed)); then
-  echo "ptfold oss-fuzz emulation ($FUZZING_ENGINE, $SANITIZER): FAILED (logs in $logs)"
+  echo "ptfold $project emulation ($FUZZING_ENGINE, $SANITIZER): FAILED (logs in $logs)"
   exit 1
 fi
-echo "ptfold oss-fuzz emulation ($FUZZING_ENGINE, $SANITIZER): all checks passed"
+echo "ptfold $project emulation ($FUZZING_ENGINE, $SANITIZER): all checks passed"

@@ -12,7 +12,7 @@
 #define PTFOLD_FUZZ_VARIANT "upstream"
 #endif
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" PTFOLD_FUZZ_ENTRY int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ptfold::fuzz;
   std::optional<Finding> f;
   std::string trace;
