@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package ptfold needs to build, test and fuzz.
+# Installs every Debian 12 package ptfold needs to build, test and fuzz, and unpacks the
+# kernel trees kernel-tree mode checks by default.
 # Run as root on a fresh machine; a no-op when everything is present.
 set -euo pipefail
 
@@ -14,23 +15,37 @@ packages=(
   # (make LLVM=1), and Debian's kernel sources: 6.12 is the default tree, 6.1 the second one CI checks
   make bc bison flex libelf-dev lld llvm xz-utils
   linux-source-6.12 linux-source-6.1
+  libc++-14-dev libc++abi-14-dev afl++    # OSS-Fuzz emulation: -stdlib=libc++, AFL++ (fuzz/oss-fuzz/emulate.sh)
+  file zip unzip                          # ... bad_build_check's tools, seed zips (llvm above: symbolizer, profdata, cov)
+  yamllint python3-yaml                   # continuous-fuzzing config lint (fuzz/oss-fuzz/lint.sh)
 )
+# From npm (Debian has no GitHub workflow schema validator): name@version.
+npm_packages=(@action-validator/cli@0.6.0)
 
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
+npm_missing=()
+command -v action-validator >/dev/null || npm_missing+=("${npm_packages[@]}")
+if ((${#npm_missing[@]})) && ! command -v npm >/dev/null; then
+  missing+=(npm)
+fi
 
-if ((${#missing[@]} > 0)); then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "ptfold: error: missing packages: ${missing[*]} (run tools/setup.sh as root, or apt-get install them)" >&2
-    exit 2
-  fi
+if ((${#missing[@]} || ${#npm_missing[@]})) && [[ $(id -u) -ne 0 ]]; then
+  echo "ptfold: error: missing packages: ${missing[*]} ${npm_missing[*]} (run tools/setup.sh as root, or apt-get/npm install -g them)" >&2
+  exit 2
+fi
+if ((${#missing[@]})); then
   echo "ptfold setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ((${#npm_missing[@]})); then
+  echo "ptfold setup: installing ${npm_missing[*]} from npm"
+  npm install -g --no-audit --no-fund "${npm_missing[@]}" >/dev/null
 fi
 
 # Kernel-tree mode's trees: Debian ships each as /usr/src/linux-source-X.tar.xz; unpack them once
