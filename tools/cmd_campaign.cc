@@ -57,7 +57,12 @@ void add_campaign_command(CLI::App& app, Action& action) {
       o.scenarios = a->scenarios.empty() ? std::filesystem::path(PTFOLD_SOURCE_DIR) / "corpus" / "scenarios"
                                          : std::filesystem::path(a->scenarios);
       o.kernel_tree = a->kernel_tree;
-      return campaign::run_campaign(o);
+      try {
+        return campaign::run_campaign(o);
+      } catch (const std::filesystem::filesystem_error& e) {
+        throw UsageError(e.what(), "check that the campaign directory is writable and has space, and that no "
+                                   "other process removes files in it");
+      }
     };
   });
 }

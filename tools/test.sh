@@ -10,6 +10,10 @@ tools/setup.sh
 jobs=${PTFOLD_JOBS:-$(nproc)}
 cmake --preset asan >/dev/null
 cmake --build build/asan -j "$jobs"
+# `ptfold campaign`'s tests (label campaign) run libFuzzer binaries: only the
+# fuzz preset has them; build just what the campaigns run.
+cmake --preset fuzz >/dev/null
+cmake --build build/fuzz -j "$jobs" --target fuzz_ops fuzz_walk ptfold_fuzz_seeds
 ctest --preset asan -j "$jobs"
 
 # GCC must keep building the dev tree (STYLE.md: one source, several compilers).

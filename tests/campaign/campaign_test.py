@@ -21,6 +21,7 @@ import sys
 import tempfile
 
 PTFOLD, FUZZ_BUILD, COVERAGE_BUILD, CASE = sys.argv[1:5]
+PTFOLD, FUZZ_BUILD, COVERAGE_BUILD = (os.path.abspath(p) for p in (PTFOLD, FUZZ_BUILD, COVERAGE_BUILD))
 WORKDIR = tempfile.mkdtemp(prefix=f"ptfold-campaign-{CASE}-")
 FIRST_LINE = re.compile(r"^ptfold: [a-z0-9-]+: \S+ on [a-z0-9_-]+$")
 
@@ -229,6 +230,10 @@ def case_interrupt():
         lines.append(line)
         if line.startswith("campaign 0:"):
             break
+    # One campaign per directory: a second one is refused while it runs.
+    second = subprocess.run([PTFOLD, "campaign", d, "--fuzz-build", FUZZ_BUILD, "--runs", "10"],
+                            capture_output=True, text=True)
+    expect(second.returncode == 2 and "another campaign is running" in second.stderr, f"locked: {second.stderr}")
     p.send_signal(signal.SIGINT)
     rest, err = p.communicate()
     lines += rest.splitlines(keepends=True)

@@ -3,7 +3,9 @@
 // into deduplicated, minimised, replayable findings, and writes the report.
 #include "tools/campaign/campaign.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -178,6 +180,7 @@ class Campaign {
   std::string stop_reason_;
   bool tty_ = false;
   unsigned epoch_ = 0;
+  int lock_fd_ = -1;  // flock()ed DIR/campaign.lock, released when the process ends
 };
 
 // --- setup -------------------------------------------------------------------
@@ -863,6 +866,13 @@ int Campaign::run() {
     throw UsageError(fmt::format("campaign directory {} is inside the build tree {}", o_.dir.string(), b->string()),
                      "give a directory outside build/ (a rebuild may wipe it), e.g. ~/ptfold-campaign");
   fs::create_directories(o_.dir / "logs");
+  // One campaign per directory: a second one would merge and delete the
+  // corpus under the first one's workers.
+  lock_fd_ = ::open((o_.dir / "campaign.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
+    throw UsageError(fmt::format("another campaign is running in {}", o_.dir.string()),
+                     "wait for it to end or stop it with Ctrl-C, or give another directory");
+  fs::remove_all(o_.dir / "tmp");
   fs::create_directories(o_.dir / "tmp");
   resolve_selection();
   check_binaries();
