@@ -37,6 +37,7 @@ void add_prove_command(CLI::App& app, Action& action);
 #endif
 void add_replay_command(CLI::App& app, Action& action);
 void add_decode_command(CLI::App& app, Action& action);
+void add_campaign_command(CLI::App& app, Action& action);
 
 // replay/decode (cmd_replay.cc): the FILE and --variant options, and the
 // scenario they name (bytes or text; UsageError when unreadable).

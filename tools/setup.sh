@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build pkg-config g++        # build
   clang libclang-rt-14-dev                # clang, libFuzzer, ASan/UBSan/LSan runtimes
+  llvm                                    # llvm-profdata, llvm-cov: `ptfold campaign --coverage`
   libz3-dev                               # Z3 C++ API (solver/), via pkg-config
   libcli11-dev nlohmann-json3-dev libfmt-dev  # CLI parsing, JSON, formatting
   libgtest-dev                            # unit tests

@@ -15,6 +15,10 @@ tools/ktree/ci.sh
 jobs=${PTFOLD_JOBS:-$(nproc)}
 cmake --preset asan >/dev/null
 cmake --build build/asan -j "$jobs"
+# `ptfold campaign`'s tests (label campaign) run libFuzzer binaries: only the
+# fuzz preset has them; build just what the campaigns run.
+cmake --preset fuzz >/dev/null
+cmake --build build/fuzz -j "$jobs" --target fuzz_ops fuzz_walk ptfold_fuzz_seeds
 ctest --preset asan -j "$jobs" -LE kernel
 
 # Kernel-tree mode (tests/kernel, clang builds only): the real helpers of the
