@@ -439,7 +439,7 @@ class Runner {
     // it was cleared goes on into the table below. tlb_finish_mmu()'s frees
     // come an RCU grace period later (MMU_GATHER_RCU_TABLE_FREE), after any
     // such walk; a table freed at once is a use after free in the kernel
-    // (bug-zoo O10, ZOO-15).
+    // (docs/oracles.md O10; docs/bugs.md ZOO-15).
     m_.set_lockless_walkers(op.mm);
     // unmap_vmas(): zap every leaf in the VMAs.
     StaticVec<u64, kMaxOps> zapped;

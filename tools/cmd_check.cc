@@ -1,6 +1,8 @@
-// `ptfold check`: the main job. Over every geometry, for the upstream variants:
-// the concrete differential check, the proof matrix, a deterministic fuzz
-// smoke run, then a summary. Exit 0 clean, 1 any failure, 3 unknown proofs.
+// `ptfold check`: the main job. Over every geometry (or those --geometry
+// selects, for every phase), for the upstream variants: the concrete
+// differential check, the proof matrix, a deterministic fuzz smoke run that
+// replays the seed scenarios first, then a summary in which every count says
+// what it counts. Exit 0 clean, 1 any failure, 3 unknown proofs.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -20,6 +22,9 @@
 namespace ptfold::cli {
 
 namespace {
+
+#include "seed_scenarios.inc"
+
 struct CheckArgs {
   std::string geometry = "*";
   unsigned random_vas = 64;
@@ -29,7 +34,7 @@ struct CheckArgs {
 };
 
 // The concrete differential stage; returns the number of failing pairs.
-int differential_stage(const CheckArgs& a, std::ostream& os) {
+int differential_stage(const CheckArgs& a, std::ostream& os, int* pairs_checked) {
   int bad = 0, n = 0;
   for (const harness::Pair& p : harness::pairs("*", a.geometry)) {
     if (!p.variant->upstream) continue;
@@ -43,6 +48,7 @@ int differential_stage(const CheckArgs& a, std::ostream& os) {
     bad += !f.empty();
   }
   os << fmt::format("differential: {} of {} (variant, geometry) pairs agree with the reference walk\n\n", n - bad, n);
+  if (pairs_checked) *pairs_checked = n;
   return bad;
 }
 }  // namespace
@@ -61,8 +67,10 @@ void add_check_command(CLI::App& app, Action& action) {
       if (kt->count()) return check_kernel_tree(a->kernel_tree, a->overlay, a->geometry, a->random_vas);
       const auto geos = select_geometries(a->geometry);  // usage error when nothing matches
       std::cout << "== differential walk check (concrete) ==\n";
-      const int bad = differential_stage(*a, std::cout);
-      std::vector<std::string> summary = {fmt::format("differential: {}", bad ? "FAILED" : "clean")};
+      int pairs = 0;
+      const int bad = differential_stage(*a, std::cout, &pairs);
+      std::vector<std::string> summary = {fmt::format("differential: {} of {} (variant, geometry) pairs agree{}",
+                                                      pairs - bad, pairs, bad ? " - FAILED" : "")};
       bool failed = bad != 0, unknown = false;
 #ifdef PTFOLD_WITH_SOLVER
       std::cout << "== proofs (Z3, every address) ==\n";
@@ -77,12 +85,16 @@ void add_check_command(CLI::App& app, Action& action) {
 #else
       summary.push_back("proofs: not built (configure with PTFOLD_WITH_SOLVER=ON and libz3-dev)");
 #endif
-      std::cout << "\n== fuzz smoke (fuzz_ops + fuzz_walk, deterministic inputs, upstream variants) ==\n";
-      const fuzz::SmokeSummary fs = fuzz::smoke("upstream", a->fuzz_inputs, 1);
+      std::cout << "\n== fuzz smoke (seed scenarios, then deterministic fuzz_ops + fuzz_walk inputs, upstream "
+                   "variants) ==\n";
+      const std::vector<fuzz::SeedScenario> seeds(std::begin(kSeedScenarios), std::end(kSeedScenarios));
+      const fuzz::SmokeSummary fs = fuzz::smoke("upstream", a->geometry, a->fuzz_inputs, 1, seeds);
       for (const fuzz::SmokeFinding& f : fs.findings) std::cout << f.report << "\n";
-      summary.push_back(fmt::format("fuzz smoke: {} pairs, {} + {} inputs, {} ops, {} oracle checks, {} findings",
-                                    fs.pairs, fs.ops_inputs, fs.walk_inputs, fs.ops_run, fs.checks,
-                                    fs.findings.size()));
+      summary.push_back(fmt::format(
+          "fuzz smoke: {} (variant, geometry) pairs; {} seed scenarios replayed; {} random fuzz_ops and {} "
+          "random fuzz_walk inputs; {} ops executed; {} explicit oracle comparisons (walk, GUP, hot-add "
+          "range and boot-op checks; the page-state checks on every access are not counted); {} findings",
+          fs.pairs, fs.seeds, fs.ops_inputs, fs.walk_inputs, fs.ops_run, fs.checks, fs.findings.size()));
       failed |= !fs.ok();
       std::cout << "\n== summary ==\n";
       for (const std::string& l : summary) std::cout << l << "\n";

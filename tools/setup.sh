@@ -19,6 +19,10 @@ packages=(
   libc++-14-dev libc++abi-14-dev afl++    # OSS-Fuzz emulation: -stdlib=libc++, AFL++ (fuzz/oss-fuzz/emulate.sh)
   file zip unzip                          # ... bad_build_check's tools, seed zips (llvm above: symbolizer, profdata, cov)
   yamllint python3-yaml                   # continuous-fuzzing config lint (fuzz/oss-fuzz/lint.sh)
+  # prove's machine formats read by real consumers in ctest: the kernel's KTAP
+  # parser (linux-source-6.12), xmllint for JUnit, a JSON-schema validator and
+  # npm (SARIF 2.1.0 schema and Microsoft's SARIF Multitool with GitHub's rules)
+  libxml2-utils python3-jsonschema
 )
 # From npm (Debian has no GitHub workflow schema validator): name@version.
 npm_packages=(@action-validator/cli@0.6.0)
@@ -28,11 +32,11 @@ for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
+# npm only where no node is installed: Debian's npm conflicts with a
+# nodejs from elsewhere, whose own npm does the same job.
+command -v npm >/dev/null || missing+=(npm)
 npm_missing=()
 command -v action-validator >/dev/null || npm_missing+=("${npm_packages[@]}")
-if ((${#npm_missing[@]})) && ! command -v npm >/dev/null; then
-  missing+=(npm)
-fi
 
 if ((${#missing[@]} || ${#npm_missing[@]})) && [[ $(id -u) -ne 0 ]]; then
   echo "ptfold: error: missing packages: ${missing[*]} ${npm_missing[*]} (run tools/setup.sh as root, or apt-get/npm install -g them)" >&2
@@ -74,3 +78,19 @@ for v in 6.12 6.1; do
   echo "$stamp" >"$dst.tmp/.ptfold-unpacked"
   mv "$dst.tmp" "$dst"
 done
+
+# SARIF 2.1.0 schema and SARIF Multitool (GitHub code scanning's rules) for
+# tests/solver/prove_formats_test.sh, from npm into PTFOLD_NPM_PREFIX (default
+# /var/cache/ptfold/npm; about 100 MB, 10 s).
+npm_prefix=${PTFOLD_NPM_PREFIX:-/var/cache/ptfold/npm}
+multitool=$npm_prefix/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+if [[ ! -x $multitool ]] && command -v npm >/dev/null; then
+  if mkdir -p "$npm_prefix" 2>/dev/null && [[ -w $npm_prefix ]]; then
+    echo "ptfold setup: installing @microsoft/sarif-multitool into $npm_prefix"
+    npm install --prefix "$npm_prefix" --no-audit --no-fund --loglevel=error @microsoft/sarif-multitool@5.7.0
+    chmod u+x "$multitool"  # its postinstall step, which npm may not run
+  else
+    echo "ptfold: error: cannot write $npm_prefix (run tools/setup.sh as root, or set PTFOLD_NPM_PREFIX)" >&2
+    exit 2
+  fi
+fi
