@@ -58,8 +58,8 @@ const PairFacts& facts_for(const tgt::VariantInfo& v, const ref::Geometry& g) {
   static std::map<std::pair<const tgt::VariantInfo*, const ref::Geometry*>, PairFacts> cache;
   const auto [it, fresh] = cache.try_emplace({&v, &g});
   if (fresh) {
-    auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), machine_for(g.page_shift));
-    it->second.pa_bits = pa_bits_of(t->phys_mask_shift(), g);
+    it->second.view = &harness::linux_view(v.name, g);
+    it->second.pa_bits = pa_bits_of(it->second.view->phys_mask_shift, g);
   }
   return it->second;
 }
@@ -85,8 +85,8 @@ static void normalise(Op& op, const ref::Geometry& g, const PairFacts& facts, un
   const u64 pa_mask = pa_bits >= 64 ? ~u64{0} : (u64{1} << pa_bits) - 1;
   switch (op.kind) {
     case OpKind::kMap: {
-      if (!block_allowed(g, op.leaf)) op.leaf = Level::kPte;
-      const u64 size = leaf_size(g, op.leaf);
+      if (!block_allowed(*facts.view, op.leaf)) op.leaf = Level::kPte;
+      const u64 size = leaf_size(*facts.view, op.leaf);
       op.va = place_in_half(h, op.va, size);
       op.pa = op.pa & pa_mask & ~(size - 1);
       op.race &= 0x1e;
@@ -112,9 +112,9 @@ static void normalise(Op& op, const ref::Geometry& g, const PairFacts& facts, un
       op.va = 0;
       // alloc_init_pud() maps pud blocks only with 4K pages
       // (pud_sect_supported()) and goes on to pmd blocks otherwise.
-      if (op.leaf == Level::kPud && (g.page_shift != 12 || !block_allowed(g, op.leaf))) op.leaf = Level::kPmd;
-      if (!block_allowed(g, op.leaf) || op.kind == OpKind::kHotRemove) op.leaf = Level::kPte;
-      const u64 size = op.kind == OpKind::kHotAdd ? leaf_size(g, op.leaf) : g.page_size();
+      if (op.leaf == Level::kPud && (g.page_shift != 12 || !block_allowed(*facts.view, op.leaf))) op.leaf = Level::kPmd;
+      if (!block_allowed(*facts.view, op.leaf) || op.kind == OpKind::kHotRemove) op.leaf = Level::kPte;
+      const u64 size = op.kind == OpKind::kHotAdd ? leaf_size(*facts.view, op.leaf) : g.page_size();
       op.len = op.kind == OpKind::kHotAdd ? std::clamp<u64>(op.len / size, 1, 4) * size : 0;
       const u64 mask = (u64{1} << std::min(parange, pa_bits)) - 1;
       op.pa &= mask & ~(size - 1);
@@ -168,7 +168,7 @@ bool decode_ops(const uint8_t* data, size_t size, const std::vector<harness::Pai
       const uint8_t f = r.u8();
       op.kind = f & 1 ? OpKind::kHotRemove : OpKind::kHotAdd;
       op.leaf = ((f >> 1) & 3) == 1 ? Level::kPmd : ((f >> 1) & 3) == 2 ? Level::kPud : Level::kPte;
-      const u64 leaf = leaf_size(g, op.leaf);
+      const u64 leaf = leaf_size(*facts.view, op.leaf);
       if (op.kind == OpKind::kHotAdd) op.len = (((f >> 3) & 3) + u64{1}) * leaf;
       switch ((f >> 5) & 3) {
         case 0: op.pa = s.memory.dram + BootMemoryOpts::kDramSize + r.u16le() * leaf; break;
@@ -243,7 +243,7 @@ std::vector<uint8_t> encode_ops(const Scenario& s, const std::vector<harness::Pa
       continue;
     }
     if (op.kind == OpKind::kHotAdd || op.kind == OpKind::kHotRemove) {
-      const u64 size = leaf_size(g, op.leaf);
+      const u64 size = leaf_size(*facts_for(*pairs[idx].variant, g).view, op.leaf);
       const uint8_t lv = op.leaf == Level::kPmd ? 1 : op.leaf == Level::kPud ? 2 : 0;
       const uint8_t n = op.kind == OpKind::kHotAdd ? static_cast<uint8_t>(op.len / size - 1) : 0;
       out.push_back(kHotOpcode);

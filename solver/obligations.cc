@@ -17,6 +17,7 @@
 
 #include "harness/binding.h"
 #include "harness/compare.h"
+#include "harness/linux_view.h"
 #include "reference/dispatch.h"
 #include "solver/replay.h"
 #include "solver/sym_env.h"
@@ -62,6 +63,7 @@ struct Half {
   const ref::Geometry& g;
   int index;
   const ref::Half& h;
+  const harness::LinuxView& view;  // the variant's Linux facts on g
   SymEnv env;
   std::unique_ptr<SymEnv::Target> t;
   unsigned pa_bits = 48;
@@ -78,13 +80,13 @@ struct Half {
 
   Half(const tgt::VariantInfo& v_, const ref::Geometry& g_, int index_, const TargetFactory& make)
       : v(v_), g(g_), index(index_), h(g_.halves.at(static_cast<size_t>(index_))),
-        env(g_, linear_offset_for(g_)) {
+        view(harness::linux_view(v_.name, g_)), env(g_, view, linear_offset_for(g_)) {
     t = make ? make(harness::config_for(g), env) : tgt::make_variant<BV>(v.name, harness::config_for(g), env);
     if (!t) throw std::logic_error("solver: unknown variant " + v.name);
     pa_bits = std::min(t->phys_mask_shift(), g.hwc.oa_bits);
     env.attach(t.get(), h.upper, pa_bits);
     va = in_half(BV::fresh("va"));
-    pgd_pa = aligned_below_pa(BV::fresh("pgd_pa"), g.pgd_align);
+    pgd_pa = aligned_below_pa(BV::fresh("pgd_pa"), view.pgd_align);
     pgd_va = env.va(pgd_pa);
     smt::take_shift_audit();
     smt::audit_label("hw_root");
@@ -93,7 +95,7 @@ struct Half {
     hw = ref::walk_half(g, index, va, root, env, ref::WalkOptions{.tables_only = true});
     smt::audit_label("linux walk");
     lw = harness::linux_walk(*t, pgd_va, va);
-    cmp = harness::compare_levels(g, *t, lw, hw);
+    cmp = harness::compare_levels(view, *t, lw, hw);
     bug_ons = env.take_bug_ons();
     shifts = smt::take_shift_audit();
     pre = preconditions();
@@ -123,7 +125,7 @@ struct Half {
 
   Bool preconditions() const {
     Bool p = hw.in_range;
-    p = land(p, page_ok(pgd_pa, g.pgd_alloc_bytes, g.pgd_align));
+    p = land(p, page_ok(pgd_pa, view.pgd_alloc_bytes, view.pgd_align));
     const std::vector<BV>& T = env.tables();
     for (size_t i = 1; i < T.size(); ++i) p = land(p, page_ok(T[i], g.page_size(), g.page_size()));
     return p;
@@ -136,7 +138,7 @@ struct Half {
     u64 size, align;
   };
   Alloc allocation(int hw_index) const {
-    if (hw_index == 0) return {pgd_pa, g.pgd_alloc_bytes, g.pgd_align};
+    if (hw_index == 0) return {pgd_pa, view.pgd_alloc_bytes, view.pgd_align};
     return {env.tables().at(static_cast<size_t>(hw_index)), g.page_size(), g.page_size()};
   }
 };
@@ -159,18 +161,18 @@ Counterexample base_cex(Half& s, const smt::Model& m, Obligation ob) {
   c.root = m.eval(s.root);
   c.linear_offset = s.env.linear_offset();
   for (size_t i = 1; i < s.env.tables().size(); ++i) c.tables.push_back(m.eval(s.env.tables()[i]));
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
-    const ref::LinuxLevel& ll = s.g.linux[static_cast<size_t>(i)];
+  for (int i = 0; i < tgt::kLevels; ++i) {
+    const harness::LinuxLevel& ll = s.view.level[static_cast<size_t>(i)];
     const auto l = static_cast<tgt::Level>(i);
     CexLinuxLevel r;
-    r.level = ref::level_name(ll.level);
-    r.fold = ref::fold_name(ll.fold);
+    r.level = tgt::level_name(ll.level);
+    r.fold = harness::fold_name(ll.fold);
     r.shift = s.t->shift(l);
     r.ptrs = s.t->ptrs_per(l);
     r.index = m.eval(s.lw.index[static_cast<size_t>(i)]);
     r.entry_pa = m.eval(s.env.pa(s.lw.ptr[static_cast<size_t>(i)]));
     r.hw = ll.hw;
-    c.linux.push_back(r);
+    c.linux_levels.push_back(r);
   }
   for (size_t i = 0; i < s.hw.steps.size(); ++i) {
     const ref::WalkStep<BV>& st = s.hw.steps[i];
@@ -184,7 +186,7 @@ Counterexample base_cex(Half& s, const smt::Model& m, Obligation ob) {
     r.index = m.eval(st.index);
     r.table = m.eval(st.table);
     r.entry = m.eval(st.entry);
-    r.reader = ref::level_name(cmp.reader);
+    r.reader = tgt::level_name(cmp.reader);
     r.linux_index = m.eval(s.lw.index[static_cast<size_t>(cmp.reader)]);
     r.linux_entry_pa = m.eval(cmp.linux_entry_pa);
     r.differs = !m.eval(cmp.equal);
@@ -260,7 +262,7 @@ std::vector<Item> walk_items(Half& s) {
   std::vector<Item> items;
   for (const harness::LevelCompare<BV>& c : s.cmp) {
     const std::string name = s.g.hw.at(static_cast<size_t>(c.hw)).name;
-    const std::string reader = ref::level_name(c.reader);
+    const std::string reader = tgt::level_name(c.reader);
     items.push_back({fmt::format("walk/{}/{}", s.h.name, name), name, lnot(c.equal),
                      [c, name, reader](const smt::Model& m, Counterexample& cx) {
                        cx.what = fmt::format(
@@ -273,14 +275,14 @@ std::vector<Item> walk_items(Half& s) {
 
 std::vector<Item> bounds_items(Half& s) {
   std::vector<Item> items;
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
-    const ref::LinuxLevel& ll = s.g.linux[static_cast<size_t>(i)];
+  for (int i = 0; i < tgt::kLevels; ++i) {
+    const harness::LinuxLevel& ll = s.view.level[static_cast<size_t>(i)];
     // (Named members, not a structured binding: clang 14 cannot capture those.)
     const Half::Alloc a = s.allocation(ll.hw);
     const BV base = a.base;
     const u64 size = a.size, align = a.align;
     const BV p = s.env.pa(s.lw.ptr[static_cast<size_t>(i)]);
-    const std::string lvl = ref::level_name(ll.level);
+    const std::string lvl = tgt::level_name(ll.level);
     const std::string table = ll.hw == 0 ? std::string("pgd allocation") : s.g.hw.at(static_cast<size_t>(ll.hw)).name + " table";
     items.push_back({fmt::format("bounds/{}/linux-{}", s.h.name, lvl), lvl, lnot(inside(p, base, size, align)),
                      [p, base, size, lvl, table](const smt::Model& m, Counterexample& cx) {
@@ -320,7 +322,7 @@ std::vector<Item> index_items(Half& s) {
                          cx.values.push_back({fmt::format("{} {} in {}", x.left ? "<<" : ">>", x.amount, x.where), x.amount});
                      }});
   }
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+  for (int i = 0; i < tgt::kLevels; ++i) {
     const auto l = static_cast<tgt::Level>(i);
     const u64 n = s.t->ptrs_per(l);
     const BV idx = s.lw.index[static_cast<size_t>(i)];
@@ -362,7 +364,7 @@ std::vector<Item> descriptor_items(Half& s) {
   }
   for (int i = 0; i + 1 < static_cast<int>(s.g.hw.size()); ++i) {
     const std::string name = s.g.hw.at(static_cast<size_t>(i)).name;
-    const auto owner = static_cast<tgt::Level>(s.g.reader_of(i));
+    const auto owner = static_cast<tgt::Level>(s.view.reader_of(i));
     const std::string lvl = tgt::level_name(owner);
     const BV desc = s.env.table_descriptor(i, pa);
     const BV lin = s.t->page_paddr(owner, desc);

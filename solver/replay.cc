@@ -72,7 +72,7 @@ Replay replay_index(const tgt::VariantInfo& v, const ref::Geometry& g, const Cou
   r.attempted = true;
   harness::MemEnv env(g.page_size());
   auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), env);
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+  for (int i = 0; i < tgt::kLevels; ++i) {
     const auto l = static_cast<tgt::Level>(i);
     const u64 idx = t->index(l, c.va);
     if (idx >= t->ptrs_per(l)) {
@@ -116,7 +116,7 @@ Replay replay_descriptor(const tgt::VariantInfo& v, const ref::Geometry& g, Coun
   mm.init_mm = h.upper;
   try {
     for (int i = 0; i + 1 < static_cast<int>(g.hw.size()); ++i) {
-      const auto owner = static_cast<tgt::Level>(g.reader_of(i));
+      const auto owner = harness::linux_view(v.name, g).reader_of(i);
       const u64 page = env.get_free_page(owner);
       t->populate(mm, owner, page, env.va(pa));
       const u64 d = env.read(page, owner);

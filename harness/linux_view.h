@@ -1,0 +1,111 @@
+// Linux's side of a geometry - PTRS_PER_*, shifts, which levels are folded
+// and how, the pgd allocation, the root offsets, leaf sizes, the linear map -
+// as one target reports it through tgt::LinuxPageTable. The one owner of
+// those facts: the prover, the fuzzers, the renderers all read a LinuxView
+// and none of them recomputes one (docs/design.md, "One owner per fact").
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/word.h"
+#include "harness/mem_env.h"
+#include "reference/geometry.h"
+#include "targets/linux.h"
+#include "targets/variants.h"
+
+namespace ptfold::harness {
+
+// How a level the running kernel does not use is folded away.
+enum class Fold { kNone, kCompileTime, kRunTime };
+const char* fold_name(Fold f);  // "-", "compile time", "run time"
+
+// Where pgd_alloc() takes the pgd from, as observed on a probe call.
+enum class PgdAlloc { kPage, kSlab, kTwoPages };
+const char* pgd_alloc_name(PgdAlloc a);  // "page", "pgd_cache", "2 pages (PTI)"
+const char* pgd_alloc_short(PgdAlloc a);  // "page", "slab", "2pg"
+
+// One generic level as the running kernel sees it.
+struct LinuxLevel {
+  tgt::Level level = tgt::Level::kPgd;
+  Fold fold = Fold::kNone;
+  unsigned shift = 0;  // PGDIR_SHIFT, P4D_SHIFT, ... (PAGE_SHIFT for pte)
+  u64 ptrs = 0;        // PTRS_PER_PGD, ...
+  int hw = 0;          // index into Geometry::hw of the table this level's entry
+                       // lives in; a folded level shares the one above
+  std::string how;     // folded: what its offset helper was seen to do
+  u64 leaf_size = 0;   // bytes a leaf entry at this level maps, 0 where Linux
+                       // maps none (a folded level, pud over a folded pmd, or
+                       // a table level the hardware allows no block at)
+};
+
+struct LinuxView {
+  std::string variant, geometry;
+  unsigned pgtable_levels = 0;  // CONFIG_PGTABLE_LEVELS
+  unsigned levels = 0;          // levels the running kernel uses (not folded)
+  unsigned vabits_actual = 0;
+  bool covers_hw = true;        // levels == the hardware walk's level count
+  std::array<LinuxLevel, tgt::kLevels> level{};
+  // A level folded at run time whose offset helper re-aligns the pointer to
+  // its page (arm64 LPA2 style) rather than returning it unchanged.
+  bool folded_realigns = false;
+
+  u64 pgd_size = 0;               // PGD_SIZE
+  bool pgdir_is_page_size = false;
+  PgdAlloc pgd_alloc = PgdAlloc::kPage;  // what pgd_alloc() was seen to call
+  u64 pgd_alloc_bytes = 0;        // the object it returned
+  u64 pgd_align = 0;              // its alignment
+  std::vector<u64> root_offset;   // per ref half: bytes from the pgd to the
+                                  // root table the hardware is given
+  unsigned phys_mask_shift = 0;   // PHYS_MASK_SHIFT
+  tgt::LinearMap linear_map;      // PAGE_OFFSET / reachable start / PAGE_END
+
+  const LinuxLevel& lin(tgt::Level l) const { return level[static_cast<size_t>(l)]; }
+  // The Linux level whose entry the hardware reads at hw level i: the deepest
+  // one mapped onto it (a folded level's entry *is* that entry).
+  tgt::Level reader_of(int hw_index) const;
+  // Whether Linux may map a leaf at level l.
+  bool leaf_ok(tgt::Level l) const { return lin(l).leaf_size != 0; }
+};
+
+// The environment a view is derived in: MemEnv, remembering how pgd_alloc()
+// asked for its memory.
+class ViewEnv : public MemEnv {
+ public:
+  using MemEnv::MemEnv;
+  u64 get_free_page(tgt::Level lvl) { return get_free_pages(lvl, 0); }
+  u64 get_free_pages(tgt::Level lvl, unsigned order) {
+    if (lvl == tgt::Level::kPgd) last_pgd = {order == 0 ? PgdAlloc::kPage : PgdAlloc::kTwoPages,
+                                             page_size() << order, page_size() << order};
+    return MemEnv::get_free_pages(lvl, order);
+  }
+  // kmem_cache_alloc(pgd_cache): the cache is created with the object size as
+  // its alignment (arm64 pgd_cache_init()), the Env contract for pgd_cache_alloc.
+  u64 pgd_cache_alloc(u64 size) {
+    last_pgd = {PgdAlloc::kSlab, size, size};
+    return MemEnv::pgd_cache_alloc(size);
+  }
+  struct Seen {
+    PgdAlloc kind = PgdAlloc::kPage;
+    u64 bytes = 0, align = 0;
+  } last_pgd;
+};
+
+using ViewTarget = tgt::LinuxPageTable<u64, ViewEnv>;
+using ViewFactory = std::function<std::unique_ptr<ViewTarget>(const tgt::Config&, ViewEnv&)>;
+
+// Asks a target (any implementation of the interface: a model or real kernel
+// code) for its view of geometry g. `name` labels the view.
+LinuxView derive_linux_view(const ref::Geometry& g, std::string_view name, const ViewFactory& make);
+
+// The view of a registered variant on g, derived once and cached. Throws
+// std::invalid_argument for an unknown variant.
+const LinuxView& linux_view(std::string_view variant, const ref::Geometry& g);
+// The view of g's upstream variant (the family's reference target).
+const LinuxView& upstream_view(const ref::Geometry& g);
+
+}  // namespace ptfold::harness
