@@ -181,7 +181,7 @@ LinuxView derive_linux_view(const ref::Geometry& g, std::string_view name, const
       ZeroMem zero;
       const u64 root = t.hw_root(pgd_pa, g.halves[h].upper);
       const auto w = ref::walk_half(g, static_cast<int>(h), g.halves[h].va_lo, root, zero);
-      v.root_offset.push_back(w.steps.empty() ? 0 : w.steps.front().table - pgd_pa);
+      v.root_offset.push_back(w.steps.empty() ? 0 : static_cast<int64_t>(w.steps.front().table - pgd_pa));
     }
     t.pgd_free(mm, pgd);
   }

@@ -59,8 +59,10 @@ struct LinuxView {
   PgdAlloc pgd_alloc = PgdAlloc::kPage;  // what pgd_alloc() was seen to call
   u64 pgd_alloc_bytes = 0;        // the object it returned
   u64 pgd_align = 0;              // its alignment
-  std::vector<u64> root_offset;   // per ref half: bytes from the pgd to the
-                                  // root table the hardware is given
+  std::vector<int64_t> root_offset;  // per ref half: bytes from the pgd to
+                                     // the root table the hardware is given
+                                     // (negative: the root starts below the
+                                     // pgd object, which a sub-page pgd allows)
   unsigned phys_mask_shift = 0;   // PHYS_MASK_SHIFT
   tgt::LinearMap linear_map;      // PAGE_OFFSET / reachable start / PAGE_END
 

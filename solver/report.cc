@@ -42,7 +42,7 @@ std::string geometry_facts(const ref::Geometry& g, const harness::LinuxView& v) 
     if (l.fold == harness::Fold::kRunTime) folds += fmt::format("{}{} folded at run time", folds.empty() ? "" : ", ", tgt::level_name(l.level));
   std::string offsets;
   for (size_t i = 0; i < v.root_offset.size() && i < g.halves.size(); ++i)
-    if (v.root_offset[i]) offsets += fmt::format("; {} root at pgd + {}", g.halves[i].name, v.root_offset[i]);
+    if (v.root_offset[i]) offsets += fmt::format("; {} root at pgd {:+}", g.halves[i].name, v.root_offset[i]);
   return fmt::format("{}; vabits_actual {}; {}; pgd {} B ({}, aligned {}); OA {} bits{}",
                      g.summary, g.vabits_actual,
                      folds.empty() ? "nothing folded at run time" : folds, v.pgd_alloc_bytes,

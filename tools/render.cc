@@ -69,10 +69,10 @@ nlohmann::json geometry_json(const ref::Geometry& g, const harness::LinuxView& v
   j["pgd"] = {{"PGD_SIZE", v.pgd_size}, {"allocation", harness::pgd_alloc_name(v.pgd_alloc)},
               {"bytes", v.pgd_alloc_bytes}, {"align", v.pgd_align}};
   nlohmann::json halves = nlohmann::json::array();
-  u64 ttbr1 = 0;
+  int64_t ttbr1 = 0;
   for (size_t i = 0; i < g.halves.size(); ++i) {
     const ref::Half& h = g.halves[i];
-    const u64 off = i < v.root_offset.size() ? v.root_offset[i] : 0;
+    const int64_t off = i < v.root_offset.size() ? v.root_offset[i] : 0;
     halves.push_back({{"name", h.name}, {"va_lo", fmt::format("{:#018x}", h.va_lo)},
                       {"va_hi", fmt::format("{:#018x}", h.va_hi)}, {"root_offset", off}});
     if (h.upper) ttbr1 = off;
@@ -97,7 +97,7 @@ std::string geometries_table(const std::vector<const ref::Geometry*>& geos, cons
     for (const ref::HwLevel& l : g->hw) hw += fmt::format("{}{}", hw.empty() ? "" : "/", l.entries);
     std::string off;
     for (size_t i = 0; i < g->halves.size() && i < v.root_offset.size(); ++i)
-      if (v.root_offset[i]) off += fmt::format("{} +{}", g->halves[i].name, v.root_offset[i]);
+      if (v.root_offset[i]) off += fmt::format("{}{} {:+}", off.empty() ? "" : ", ", g->halves[i].name, v.root_offset[i]);
     out += fmt::format("{:<22} {:>4} {:>7} {:>5} {:<44} {:<21} {:<19} {:>5} {:<10} {}\n", g->name,
                        size_str(g->page_size()), fmt::format("{}/{}", g->va_bits, g->vabits_actual),
                        fmt::format("{}/{}", v.pgtable_levels, g->runtime_levels), folded_summary(v),

@@ -91,12 +91,12 @@ TEST(CatalogueArch, pti_pgd_is_two_pages_with_the_user_root_on_the_second) {
   EXPECT_EQ(v.pgd_alloc_bytes, 8192u);
   EXPECT_EQ(v.pgd_align, 8192u);
   EXPECT_EQ(g.halves[0].name, "user");
-  EXPECT_EQ(v.root_offset.at(0), 4096u);
-  EXPECT_EQ(v.root_offset.at(1), 0u);
+  EXPECT_EQ(v.root_offset.at(0), 4096);
+  EXPECT_EQ(v.root_offset.at(1), 0);
   for (const char* other : {"x86_64-4level", "x86_64-la57", "x86_64-nola57"}) {
     const harness::LinuxView& o = harness::upstream_view(*find(other));
     EXPECT_EQ(o.pgd_alloc_bytes, 4096u) << other;
-    EXPECT_EQ(o.root_offset.at(0), 0u) << other;
+    EXPECT_EQ(o.root_offset.at(0), 0) << other;
   }
 }
 
