@@ -57,10 +57,6 @@ struct ZeroMem {
   u64 read64(u64 /*pa*/, int /*hw*/) const { return 0; }
 };
 
-// The level a compile-time-folded level is folded into: a level exists in a
-// kernel built with n levels when n > 5 - its index (p4d: > 4, pud: > 3, pmd: > 2).
-bool compiled_in(const tgt::Config& c, int i) { return i == 0 || i == 4 || c.PGTABLE_LEVELS > 5u - static_cast<unsigned>(i); }
-
 // An address in the lower half whose index at every level is distinct and
 // non-zero, so a folded helper that re-aligns its pointer and adds its own
 // index is told apart from one returning the pointer.
@@ -126,44 +122,7 @@ LinuxView derive_linux_view(const ref::Geometry& g, std::string_view name, const
   std::unique_ptr<ViewTarget> tp = make(config_for(g), env);
   if (!tp) throw std::invalid_argument(fmt::format("no target {} for {}", name, g.name));
   ViewTarget& t = *tp;
-  const tgt::Config& cfg = t.config();
-
-  LinuxView v;
-  v.variant = std::string(name);
-  v.geometry = g.name;
-  v.pgtable_levels = cfg.PGTABLE_LEVELS;
-  v.vabits_actual = t.vabits_actual();
-  int hw = 0;
-  for (int i = 0; i < tgt::kLevels; ++i) {
-    const auto lv = static_cast<tgt::Level>(i);
-    LinuxLevel& l = v.level[static_cast<size_t>(i)];
-    l.level = lv;
-    l.shift = t.shift(lv);
-    l.ptrs = t.ptrs_per(lv);
-    if (t.folded(lv)) l.fold = compiled_in(cfg, i) ? Fold::kRunTime : Fold::kCompileTime;
-    // A level that is not folded starts a new hardware table below the pgd.
-    if (i > 0 && l.fold == Fold::kNone) ++hw;
-    l.hw = hw;
-  }
-  v.levels = static_cast<unsigned>(hw + 1);
-  v.covers_hw = v.levels == g.hw.size();
-  for (LinuxLevel& l : v.level) l.hw = std::min(l.hw, static_cast<int>(g.hw.size()) - 1);
-  // Leaves: always at pte; at pmd and pud when the level is not folded, the
-  // level below is not folded either (pgtable-nopmd.h makes pud_leaf() 0),
-  // and the hardware allows a block in that table.
-  for (int i = tgt::kLevels - 1; i >= 0; --i) {
-    LinuxLevel& l = v.level[static_cast<size_t>(i)];
-    const bool ok = l.level == tgt::Level::kPte ||
-                    ((l.level == tgt::Level::kPmd || l.level == tgt::Level::kPud) && l.fold == Fold::kNone &&
-                     v.level[static_cast<size_t>(i + 1)].fold == Fold::kNone &&
-                     g.hw[static_cast<size_t>(l.hw)].leaf_ok);
-    l.leaf_size = ok ? u64{1} << l.shift : 0;
-  }
-
-  v.pgd_size = t.PGD_SIZE();
-  v.pgdir_is_page_size = t.pgdir_is_page_size();
-  v.phys_mask_shift = t.phys_mask_shift();
-  v.linear_map = t.hotplug_linear_map();
+  LinuxView v = constant_view(g, name, t);
 
   // The pgd as pgd_alloc() really hands it out.
   {

@@ -5,6 +5,7 @@
 // and none of them recomputes one (docs/design.md, "One owner per fact").
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <memory>
@@ -100,8 +101,18 @@ class ViewEnv : public MemEnv {
 using ViewTarget = tgt::LinuxPageTable<u64, ViewEnv>;
 using ViewFactory = std::function<std::unique_ptr<ViewTarget>(const tgt::Config&, ViewEnv&)>;
 
+// The part of a view that the target's constants give, from any
+// implementation of the interface in any Env (no call that allocates): the
+// levels, their folding and hardware tables, leaf sizes, PGD_SIZE,
+// pgdir_is_page_size(), PHYS_MASK_SHIFT and the linear map. The pgd
+// allocation, root offsets and fold probes stay empty.
+template <class Env>
+LinuxView constant_view(const ref::Geometry& g, std::string_view name, const tgt::LinuxPageTable<u64, Env>& t);
+
 // Asks a target (any implementation of the interface: a model or real kernel
-// code) for its view of geometry g. `name` labels the view.
+// code) for its full view of geometry g: constant_view() plus a probe
+// pgd_alloc(), the root register's offsets and a probe walk for how the
+// folded levels fold. `name` labels the view.
 LinuxView derive_linux_view(const ref::Geometry& g, std::string_view name, const ViewFactory& make);
 
 // The view of a registered variant on g, derived once and cached. Throws
@@ -109,5 +120,52 @@ LinuxView derive_linux_view(const ref::Geometry& g, std::string_view name, const
 const LinuxView& linux_view(std::string_view variant, const ref::Geometry& g);
 // The view of g's upstream variant (the family's reference target).
 const LinuxView& upstream_view(const ref::Geometry& g);
+
+// A level exists in a build with n levels when n > 5 - its index (p4d: > 4,
+// pud: > 3, pmd: > 2); a folded level the build has is folded at run time.
+inline bool compiled_in(const tgt::Config& c, int i) {
+  return i == 0 || i == 4 || c.PGTABLE_LEVELS > 5u - static_cast<unsigned>(i);
+}
+
+template <class Env>
+LinuxView constant_view(const ref::Geometry& g, std::string_view name, const tgt::LinuxPageTable<u64, Env>& t) {
+  const tgt::Config& cfg = t.config();
+  LinuxView v;
+  v.variant = std::string(name);
+  v.geometry = g.name;
+  v.pgtable_levels = cfg.PGTABLE_LEVELS;
+  v.vabits_actual = t.vabits_actual();
+  int hw = 0;
+  for (int i = 0; i < tgt::kLevels; ++i) {
+    const auto lv = static_cast<tgt::Level>(i);
+    LinuxLevel& l = v.level[static_cast<size_t>(i)];
+    l.level = lv;
+    l.shift = t.shift(lv);
+    l.ptrs = t.ptrs_per(lv);
+    if (t.folded(lv)) l.fold = compiled_in(cfg, i) ? Fold::kRunTime : Fold::kCompileTime;
+    // A level that is not folded starts a new hardware table below the pgd.
+    if (i > 0 && l.fold == Fold::kNone) ++hw;
+    l.hw = hw;
+  }
+  v.levels = static_cast<unsigned>(hw + 1);
+  v.covers_hw = v.levels == g.hw.size();
+  for (LinuxLevel& l : v.level) l.hw = std::min(l.hw, static_cast<int>(g.hw.size()) - 1);
+  // Leaves: always at pte; at pmd and pud when the level is not folded, the
+  // level below is not folded either (pgtable-nopmd.h makes pud_leaf() 0),
+  // and the hardware allows a block in that table.
+  for (int i = tgt::kLevels - 1; i >= 0; --i) {
+    LinuxLevel& l = v.level[static_cast<size_t>(i)];
+    const bool ok = l.level == tgt::Level::kPte ||
+                    ((l.level == tgt::Level::kPmd || l.level == tgt::Level::kPud) && l.fold == Fold::kNone &&
+                     v.level[static_cast<size_t>(i + 1)].fold == Fold::kNone &&
+                     g.hw[static_cast<size_t>(l.hw)].leaf_ok);
+    l.leaf_size = ok ? u64{1} << l.shift : 0;
+  }
+  v.pgd_size = t.PGD_SIZE();
+  v.pgdir_is_page_size = t.pgdir_is_page_size();
+  v.phys_mask_shift = t.phys_mask_shift();
+  v.linear_map = t.hotplug_linear_map();
+  return v;
+}
 
 }  // namespace ptfold::harness

@@ -7,6 +7,7 @@
 
 #include "harness/linux_view.h"
 #include "tools/cli.h"
+#include "tools/kernel_tree.h"
 #include "tools/render.h"
 
 namespace ptfold::cli {
@@ -21,8 +22,11 @@ void add_geometries_command(CLI::App& app, Action& action) {
                   "Show this variant's Linux view (default: each geometry's upstream variant); "
                   "only geometries of its family are listed");
   cmd->add_option("glob", *glob, "Only geometries matching this name or glob");
-  cmd->callback([&action, json, glob, target] {
-    action = [json, glob, target] {
+  auto ktree = std::make_shared<std::string>();
+  CLI::Option* kt = cmd->add_option("--kernel-tree", *ktree, "Which geometries this Linux tree provides, and why not (no DIR: the default tree)")->expected(0, 1);
+  cmd->callback([&action, json, glob, target, ktree, kt] {
+    action = [json, glob, target, ktree, kt] {
+      if (kt->count()) return geometries_kernel_tree(*ktree, *glob, *json);
       auto geos = select_geometries(*glob);
       const tgt::VariantInfo* v = nullptr;
       if (!target->empty()) {
