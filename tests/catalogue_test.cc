@@ -90,7 +90,9 @@ TEST_P(CatalogueRow, linux_view_matches_the_table) {
   EXPECT_EQ(v.root_offset[1], static_cast<int64_t>(r.ttbr1_offset));
   EXPECT_EQ(v.root_offset[0], 0);
   // The LPA2 family's folded helpers re-align to the page; the RFC's do not.
-  if (!rt.empty()) EXPECT_EQ(v.folded_realigns, g.family == "arm64-lpa2");
+  if (!rt.empty()) {
+    EXPECT_EQ(v.folded_realigns, g.family == "arm64-lpa2");
+  }
   EXPECT_EQ(v.lin(tgt::Level::kPte).leaf_size, g.page_size());
 }
 
