@@ -37,6 +37,7 @@ void add_prove_command(CLI::App& app, Action& action);
 #endif
 void add_replay_command(CLI::App& app, Action& action);
 void add_decode_command(CLI::App& app, Action& action);
+void add_campaign_command(CLI::App& app, Action& action);
 
 // The largest file ptfold reads as a scenario or fuzz input. Scenarios run
 // at most 16 ops and libFuzzer's inputs are a few KiB; a larger file is a

@@ -14,7 +14,7 @@
 #define PTFOLD_FUZZ_VARIANT "upstream"
 #endif
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" PTFOLD_FUZZ_ENTRY int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ptfold::fuzz;
   const auto& pairs = selected_pairs(PTFOLD_FUZZ_VARIANT);
   static Scenario s;  // reused: decode_ops fills it in place
@@ -31,6 +31,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   RunResult r = run_scenario(s, TraceMode::kOnFinding);
-  if (r.finding) report_and_abort(*r.finding, r.trace);
+  if (r.finding) PTFOLD_REPORT_AND_ABORT(*r.finding, r.trace);
   return 0;
 }

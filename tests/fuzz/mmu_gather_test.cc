@@ -1,4 +1,4 @@
-// munmap's table frees against a fast GUP walk on another CPU (bug-zoo O10):
+// munmap's table frees against a fast GUP walk on another CPU (docs/oracles.md O10):
 // every table free_pgtables() frees goes through the mmu_gather, whose frees
 // wait for the walk, and the p4d statistics balance where p4d is a level.
 #include <gtest/gtest.h>
