@@ -14,13 +14,15 @@ namespace ptfold::fuzz {
 
 // The (variant, geometry) pairs this process fuzzes: PTFOLD_VARIANT (a
 // variant name or glob) if set, else the build's PTFOLD_FUZZ_VARIANT, else
-// every upstream variant (what OSS-Fuzz runs). An unknown name is a usage
-// error: printed as `ptfold: error: ...`, exit 2.
+// every upstream variant (what OSS-Fuzz runs); restricted to the geometries
+// PTFOLD_GEOMETRY names (a name or glob; `ptfold campaign --geometry`) when
+// set. No matching pair is a usage error: printed as `ptfold: error: ...`,
+// exit 2.
 // `build_default` is the binary's PTFOLD_FUZZ_VARIANT (per-variant builds).
 const std::vector<harness::Pair>& selected_pairs(const char* build_default = "upstream");
-// Pairs for an explicit variant glob ("upstream" = all upstream variants);
-// empty when nothing matches.
-std::vector<harness::Pair> pairs_for(const std::string& variant_glob);
+// Pairs for an explicit variant glob ("upstream" = all upstream variants)
+// and geometry glob; empty when nothing matches.
+std::vector<harness::Pair> pairs_for(const std::string& variant_glob, const std::string& geometry_glob = "*");
 
 // The report: first line, detail, "op trace:" and the scenario text.
 std::string format_report(const Finding& f, const std::string& trace);
