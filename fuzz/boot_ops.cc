@@ -18,6 +18,7 @@
 #include "base/static_vec.h"
 #include "fuzz/reader.h"
 #include "harness/binding.h"
+#include "harness/linux_view.h"
 #include "reference/dispatch.h"
 #include "reference/root.h"
 #include "targets/boot.h"
@@ -453,8 +454,8 @@ size_t run_boot_op(const Op& op, const tgt::VariantInfo& v, const ref::Geometry&
       const u64 got = b->early_p4d_offset(pgdp, op.va, page_offset, phys_base);
       ++checks;
       u64 want = pgdp;
-      const ref::LinuxLevel& lp4d = g.lin(ref::Level::kP4d);
-      if (lp4d.fold == ref::Fold::kNone) {
+      const harness::LinuxLevel& lp4d = harness::linux_view(v.name, g).lin(Level::kP4d);
+      if (lp4d.fold == harness::Fold::kNone) {
         const ref::WalkResult<u64> hw = ref::walk_half(g, half_index(g, true), op.va, b->early_root(env.pa(pgd)),
                                                        env, ref::WalkOptions{.tables_only = true});
         const ref::WalkStep<u64>* step = nullptr;

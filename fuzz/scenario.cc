@@ -136,8 +136,8 @@ const PairFacts& facts_for(const tgt::VariantInfo& v, const ref::Geometry& g) {
   static std::map<std::pair<const tgt::VariantInfo*, const ref::Geometry*>, PairFacts> cache;
   const auto [it, fresh] = cache.try_emplace({&v, &g});
   if (fresh) {
-    auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), machine_for(g.page_shift));
-    it->second.pa_bits = pa_bits_of(t->phys_mask_shift(), g);
+    it->second.view = &harness::linux_view(v.name, g);
+    it->second.pa_bits = pa_bits_of(it->second.view->phys_mask_shift, g);
   }
   return it->second;
 }
@@ -164,8 +164,8 @@ static void normalise(Op& op, const ref::Geometry& g, const PairFacts& facts, un
   switch (op.kind) {
     case OpKind::kMap: {
       // Leaves at pte, pmd or pud only: what the decoder's two level bits say.
-      if (op.leaf < Level::kPud || !block_allowed(g, op.leaf)) op.leaf = Level::kPte;
-      const u64 size = leaf_size(g, op.leaf);
+      if (op.leaf < Level::kPud || !block_allowed(*facts.view, op.leaf)) op.leaf = Level::kPte;
+      const u64 size = leaf_size(*facts.view, op.leaf);
       op.va = place_in_half(h, op.va, size);
       op.pa = op.pa & pa_mask & ~(size - 1);
       op.race &= 0x1e;
@@ -192,9 +192,9 @@ static void normalise(Op& op, const ref::Geometry& g, const PairFacts& facts, un
       // alloc_init_pud() maps pud blocks only with 4K pages
       // (pud_sect_supported()) and goes on to pmd blocks otherwise.
       if (op.leaf < Level::kPud) op.leaf = Level::kPte;
-      if (op.leaf == Level::kPud && (g.page_shift != 12 || !block_allowed(g, op.leaf))) op.leaf = Level::kPmd;
-      if (!block_allowed(g, op.leaf) || op.kind == OpKind::kHotRemove) op.leaf = Level::kPte;
-      const u64 size = op.kind == OpKind::kHotAdd ? leaf_size(g, op.leaf) : g.page_size();
+      if (op.leaf == Level::kPud && (g.page_shift != 12 || !block_allowed(*facts.view, op.leaf))) op.leaf = Level::kPmd;
+      if (!block_allowed(*facts.view, op.leaf) || op.kind == OpKind::kHotRemove) op.leaf = Level::kPte;
+      const u64 size = op.kind == OpKind::kHotAdd ? leaf_size(*facts.view, op.leaf) : g.page_size();
       op.len = op.kind == OpKind::kHotAdd ? std::clamp<u64>(op.len / size, 1, 4) * size : 0;
       const u64 mask = (u64{1} << std::min(parange, pa_bits)) - 1;
       op.pa &= mask & ~(size - 1);
@@ -273,7 +273,7 @@ void encode_none(std::vector<uint8_t>&, const Ctx&, const Op&) {}
 void decode_hotplug(Reader& r, const Ctx& c, Op& op) {
   const uint8_t f = r.u8();
   op.leaf = level_of(f & 3);
-  const u64 leaf = leaf_size(c.g, op.leaf);
+  const u64 leaf = leaf_size(*c.facts.view, op.leaf);
   if (op.kind == OpKind::kHotAdd) op.len = (((f >> 2) & 3) + u64{1}) * leaf;
   switch ((f >> 4) & 3) {
     case 0: op.pa = c.memory.dram + BootMemoryOpts::kDramSize + r.u16le() * leaf; break;
@@ -282,7 +282,7 @@ void decode_hotplug(Reader& r, const Ctx& c, Op& op) {
   }
 }
 void encode_hotplug(std::vector<uint8_t>& out, const Ctx& c, const Op& op) {
-  const u64 n = op.kind == OpKind::kHotAdd ? op.len / leaf_size(c.g, op.leaf) - 1 : 0;
+  const u64 n = op.kind == OpKind::kHotAdd ? op.len / leaf_size(*c.facts.view, op.leaf) - 1 : 0;
   out.push_back(static_cast<uint8_t>(level_bits(op.leaf) | ((n & 3) << 2) | (2 << 4)));
   put_pfn(out, op.pa, c.g);
 }

@@ -152,6 +152,7 @@ const ref::Half& half_for(const ref::Geometry& g, int mm);
 // pa_bits_of (fuzz/decode.h).
 struct PairFacts {
   unsigned pa_bits = 48;
+  const harness::LinuxView* view = nullptr;  // the variant's, on the geometry
 };
 const PairFacts& facts_for(const tgt::VariantInfo& v, const ref::Geometry& g);
 inline unsigned pa_bits_for(const tgt::VariantInfo& v, const ref::Geometry& g) { return facts_for(v, g).pa_bits; }

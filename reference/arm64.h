@@ -93,7 +93,7 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va,
   const Shape sh = shape(c.granule_shift, half.ia);
   constexpr bool kConcrete = std::is_same_v<W, u64>;
   WalkResult<W> r;
-  r.in_range = in_half(half, va);  // §1.3 with TBI = 0 (Linux leaves TBI1 clear)
+  r.in_range = in_half(half, va);  // §1.3 with TBI = 0 (TCR_EL1.TBI0/1 clear in every row)
   if constexpr (kConcrete) {
     if (!r.in_range) {
       r.fault = Fault::kRange;

@@ -23,6 +23,7 @@
 
 #include "harness/binding.h"
 #include "harness/compare.h"
+#include "harness/linux_view.h"
 #include "reference/dispatch.h"
 #include "reference/root.h"
 #include "solver/replay.h"
@@ -69,6 +70,7 @@ struct Half {
   const ref::Geometry& g;
   int index;
   const ref::Half& h;
+  const harness::LinuxView& view;  // the variant's Linux facts on g
   SymEnv env;
   std::unique_ptr<SymEnv::Target> t;
   unsigned pa_bits = 48;
@@ -81,7 +83,7 @@ struct Half {
   // Fast GUP's lockless walk (targets/mm/gup.h): each level's entry copied to
   // the stack at S[level], the next helper handed the copy's address.
   harness::LinuxWalk<BV> llw;
-  BV stack[ref::kLinuxLevels - 1];
+  BV stack[tgt::kLevels - 1];
   ref::WalkResult<BV> hw;
   std::vector<harness::LevelCompare<BV>> cmp, cmp_lockless;
   std::vector<SymEnv::BugOn> bug_ons;
@@ -89,13 +91,13 @@ struct Half {
 
   Half(const tgt::VariantInfo& v_, const ref::Geometry& g_, int index_, const TargetFactory& make)
       : v(v_), g(g_), index(index_), h(g_.halves.at(static_cast<size_t>(index_))),
-        env(g_, linear_offset_for(g_)) {
+        view(harness::linux_view(v_.name, g_)), env(g_, view, linear_offset_for(g_)) {
     t = make ? make(harness::config_for(g), env) : tgt::make_variant<BV>(v.name, harness::config_for(g), env);
     if (!t) throw std::logic_error("solver: unknown variant " + v.name);
     pa_bits = std::min(t->phys_mask_shift(), g.hwc.oa_bits);
     env.attach(t.get(), h.upper, pa_bits);
     va = in_half(BV::fresh("va"));
-    pgd_pa = aligned_below_pa(BV::fresh("pgd_pa"), g.pgd_align);
+    pgd_pa = aligned_below_pa(BV::fresh("pgd_pa"), view.pgd_align);
     pgd_va = env.va(pgd_pa);
     smt::take_shift_audit();
     smt::audit_label("hw_root");
@@ -104,7 +106,7 @@ struct Half {
     hw = ref::walk_half(g, index, va, root, env, ref::WalkOptions{.tables_only = true});
     smt::audit_label("linux walk");
     lw = harness::linux_walk(*t, pgd_va, va);
-    cmp = harness::compare_levels(g, *t, lw, hw);
+    cmp = harness::compare_levels(view, *t, lw, hw);
     smt::audit_label("lockless walk");
     llw = lockless_walk();
     cmp_lockless = lockless_compares();
@@ -121,13 +123,13 @@ struct Half {
   harness::LinuxWalk<BV> lockless_walk() {
     harness::LinuxWalk<BV> w;
     w.addr = va;
-    for (int i = 0; i < ref::kLinuxLevels; ++i) w.index[i] = t->index(static_cast<tgt::Level>(i), va);
-    for (int i = 0; i + 1 < ref::kLinuxLevels; ++i)
+    for (int i = 0; i < tgt::kLevels; ++i) w.index[i] = t->index(static_cast<tgt::Level>(i), va);
+    for (int i = 0; i + 1 < tgt::kLevels; ++i)
       stack[i] = BV::fresh(fmt::format("stack_{}_{}", tgt::level_name(static_cast<tgt::Level>(i)), index)) & BV(~u64{7});
     w.ptr[0] = t->offset(tgt::Level::kPgd, pgd_va, va);
-    for (int i = 1; i + 1 < ref::kLinuxLevels; ++i)
+    for (int i = 1; i + 1 < tgt::kLevels; ++i)
       w.ptr[i] = t->offset_lockless(static_cast<tgt::Level>(i), w.ptr[i - 1], stack[i - 1], va);
-    w.ptr[ref::kLinuxLevels - 1] = t->pte_offset_kernel(stack[ref::kLinuxLevels - 2], va);
+    w.ptr[tgt::kLevels - 1] = t->pte_offset_kernel(stack[tgt::kLevels - 2], va);
     return w;
   }
 
@@ -143,7 +145,7 @@ struct Half {
     for (const ref::WalkStep<BV>& st : hw.steps) {
       harness::LevelCompare<BV> c;
       c.hw = st.hw;
-      c.reader = g.reader_of(st.hw);
+      c.reader = view.reader_of(st.hw);
       c.hw_entry = st.entry;
       const auto rl = static_cast<tgt::Level>(c.reader);
       std::vector<Bool> reach;
@@ -183,7 +185,7 @@ struct Half {
 
   Bool preconditions() const {
     Bool p = hw.in_range;
-    p = land(p, page_ok(pgd_pa, g.pgd_alloc_bytes, g.pgd_align));
+    p = land(p, page_ok(pgd_pa, view.pgd_alloc_bytes, view.pgd_align));
     const std::vector<BV>& T = env.tables();
     for (size_t i = 1; i < T.size(); ++i) p = land(p, page_ok(T[i], g.page_size(), g.page_size()));
     return p;
@@ -196,7 +198,7 @@ struct Half {
     u64 size, align;
   };
   Alloc allocation(int hw_index) const {
-    if (hw_index == 0) return {pgd_pa, g.pgd_alloc_bytes, g.pgd_align};
+    if (hw_index == 0) return {pgd_pa, view.pgd_alloc_bytes, view.pgd_align};
     return {env.tables().at(static_cast<size_t>(hw_index)), g.page_size(), g.page_size()};
   }
 };
@@ -210,9 +212,9 @@ struct Item {
   bool lockless = false;  // about fast GUP's walk: show it, not the locked one
 };
 
-const char* const kOffsetHelpers[ref::kLinuxLevels] = {"pgd_offset", "p4d_offset", "pud_offset", "pmd_offset",
+const char* const kOffsetHelpers[tgt::kLevels] = {"pgd_offset", "p4d_offset", "pud_offset", "pmd_offset",
                                                        "pte_offset_kernel"};
-const char* const kLocklessHelpers[ref::kLinuxLevels] = {"pgd_offset", "p4d_offset_lockless", "pud_offset_lockless",
+const char* const kLocklessHelpers[tgt::kLevels] = {"pgd_offset", "p4d_offset_lockless", "pud_offset_lockless",
                                                          "pmd_offset_lockless", "pte_offset_kernel"};
 
 // The C++ class of the target ("FoldCast"): where the helpers the SARIF
@@ -241,18 +243,18 @@ Counterexample base_cex(Half& s, const smt::Model& m, Obligation ob, bool lockle
   c.root = m.eval(s.root);
   c.linear_offset = s.env.linear_offset();
   for (size_t i = 1; i < s.env.tables().size(); ++i) c.tables.push_back(m.eval(s.env.tables()[i]));
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
-    const ref::LinuxLevel& ll = s.g.linux[static_cast<size_t>(i)];
+  for (int i = 0; i < tgt::kLevels; ++i) {
+    const harness::LinuxLevel& ll = s.view.level[static_cast<size_t>(i)];
     const auto l = static_cast<tgt::Level>(i);
     CexLinuxLevel r;
-    r.level = ref::level_name(ll.level);
-    r.fold = ref::fold_name(ll.fold);
+    r.level = tgt::level_name(ll.level);
+    r.fold = harness::fold_name(ll.fold);
     r.shift = s.t->shift(l);
     r.ptrs = s.t->ptrs_per(l);
     r.index = m.eval(lw.index[static_cast<size_t>(i)]);
     r.entry_pa = m.eval(s.env.pa(lw.ptr[static_cast<size_t>(i)]));
     r.hw = ll.hw;
-    c.linux.push_back(r);
+    c.linux_levels.push_back(r);
   }
   for (size_t i = 0; i < s.hw.steps.size(); ++i) {
     const ref::WalkStep<BV>& st = s.hw.steps[i];
@@ -266,7 +268,7 @@ Counterexample base_cex(Half& s, const smt::Model& m, Obligation ob, bool lockle
     r.index = m.eval(st.index);
     r.table = m.eval(st.table);
     r.entry = m.eval(st.entry);
-    r.reader = ref::level_name(cmp.reader);
+    r.reader = tgt::level_name(cmp.reader);
     r.linux_index = m.eval(lw.index[static_cast<size_t>(cmp.reader)]);
     r.linux_entry_pa = m.eval(cmp.linux_entry_pa);
     r.differs = !m.eval(cmp.equal);
@@ -277,7 +279,7 @@ Counterexample base_cex(Half& s, const smt::Model& m, Obligation ob, bool lockle
                                s.g.name, c.va, s.v.name, c.pgd_pa & (s.g.page_size() - 1));
   if (lockless) {
     c.lockless = true;
-    for (int i = 0; i + 1 < ref::kLinuxLevels; ++i)
+    for (int i = 0; i + 1 < tgt::kLevels; ++i)
       c.values.push_back({fmt::format("on-stack {} copy (va)", tgt::level_name(static_cast<tgt::Level>(i))),
                           m.eval(s.stack[i])});
   }
@@ -395,7 +397,7 @@ std::vector<Item> walk_items(Half& s) {
     const bool lockless = pass == 1;
     for (const harness::LevelCompare<BV>& c : lockless ? s.cmp_lockless : s.cmp) {
       const std::string name = s.g.hw.at(static_cast<size_t>(c.hw)).name;
-      const std::string reader = ref::level_name(c.reader);
+      const std::string reader = tgt::level_name(c.reader);
       const int ri = static_cast<int>(c.reader);
       items.push_back({fmt::format("walk/{}/{}{}", s.h.name, name, lockless ? "/lockless" : ""), name, lnot(c.equal),
                        [c, name, reader, lockless, ri, &s](const smt::Model& m, Counterexample& cx) {
@@ -421,14 +423,14 @@ std::vector<Item> walk_items(Half& s) {
 
 std::vector<Item> bounds_items(Half& s) {
   std::vector<Item> items;
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
-    const ref::LinuxLevel& ll = s.g.linux[static_cast<size_t>(i)];
+  for (int i = 0; i < tgt::kLevels; ++i) {
+    const harness::LinuxLevel& ll = s.view.level[static_cast<size_t>(i)];
     // (Named members, not a structured binding: clang 14 cannot capture those.)
     const Half::Alloc a = s.allocation(ll.hw);
     const BV base = a.base;
     const u64 size = a.size, align = a.align;
     const BV p = s.env.pa(s.lw.ptr[static_cast<size_t>(i)]);
-    const std::string lvl = ref::level_name(ll.level);
+    const std::string lvl = tgt::level_name(ll.level);
     const std::string table = ll.hw == 0 ? std::string("pgd allocation") : s.g.hw.at(static_cast<size_t>(ll.hw)).name + " table";
     items.push_back({fmt::format("bounds/{}/linux-{}", s.h.name, lvl), lvl, lnot(inside(p, base, size, align)),
                      [p, base, size, lvl, table](const smt::Model& m, Counterexample& cx) {
@@ -471,7 +473,7 @@ std::vector<Item> index_items(Half& s) {
                      },
                      sr.where});
   }
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+  for (int i = 0; i < tgt::kLevels; ++i) {
     const auto l = static_cast<tgt::Level>(i);
     const u64 n = s.t->ptrs_per(l);
     const BV idx = s.lw.index[static_cast<size_t>(i)];
@@ -544,7 +546,7 @@ std::vector<Item> descriptor_items(Half& s) {
   }
   for (int i = 0; i + 1 < static_cast<int>(s.g.hw.size()); ++i) {
     const std::string name = s.g.hw.at(static_cast<size_t>(i)).name;
-    const auto owner = static_cast<tgt::Level>(s.g.reader_of(i));
+    const auto owner = static_cast<tgt::Level>(s.view.reader_of(i));
     const std::string lvl = tgt::level_name(owner);
     const BV desc = s.env.table_descriptor(i, pa);
     const BV lin = s.t->page_paddr(owner, desc);

@@ -78,7 +78,7 @@ struct Counterexample {
   u64 root = 0;              // TTBR / CR3 / satp value
   u64 linear_offset = 0;     // __va(pa) = pa + linear_offset
   std::vector<u64> tables;   // T[1..]: physical bases of the non-root tables
-  std::vector<CexLinuxLevel> linux;
+  std::vector<CexLinuxLevel> linux_levels;
   std::vector<CexHwLevel> hw;
   // Extra named values (descriptor obligation: pa, descriptor, decodings;
   // folded obligation: pointer and slot; index: shift amounts).

@@ -9,6 +9,7 @@
 #include "harness/compare.h"
 #include "harness/differential.h"
 #include "harness/explain.h"
+#include "harness/linux_view.h"
 #include "harness/mem_env.h"
 #include "reference/dispatch.h"
 
@@ -92,28 +93,28 @@ Replay replay_lockless(const tgt::VariantInfo& v, const ref::Geometry& g, const 
     walking = true;
     harness::LinuxWalk<u64> w;
     w.addr = c.va;
-    for (int i = 0; i < ref::kLinuxLevels; ++i) w.index[i] = t->index(static_cast<tgt::Level>(i), c.va);
+    for (int i = 0; i < tgt::kLevels; ++i) w.index[i] = t->index(static_cast<tgt::Level>(i), c.va);
     w.ptr[0] = t->offset(tgt::Level::kPgd, mm.pgd, c.va);
-    u64 copy[ref::kLinuxLevels - 1] = {};
-    for (int i = 0; i + 1 < ref::kLinuxLevels; ++i) {
+    u64 copy[tgt::kLevels - 1] = {};
+    for (int i = 0; i + 1 < tgt::kLevels; ++i) {
       u64 want = 0x7f8 + 0x10 * static_cast<u64>(i);
       for (const auto& [k, x] : c.values)
         if (k == fmt::format("on-stack {} copy (va)", tgt::level_name(static_cast<tgt::Level>(i))))
           want = x & (g.page_size() - 8);
       copy[i] = stack + want;
       env.write(copy[i], tgt::Level::kPte, env.read(w.ptr[i], static_cast<tgt::Level>(i)));  // READ_ONCE(*p?dp)
-      if (i + 2 < ref::kLinuxLevels)
+      if (i + 2 < tgt::kLevels)
         w.ptr[i + 1] = t->offset_lockless(static_cast<tgt::Level>(i + 1), w.ptr[i], copy[i], c.va);
       else
         w.ptr[i + 1] = t->pte_offset_kernel(copy[i], c.va);
     }
-    for (const auto& cmp : harness::compare_levels(g, *t, w, hw))
+    for (const auto& cmp : harness::compare_levels(harness::linux_view(v.name, g), *t, w, hw))
       if (!cmp.equal) {
         r.reproduced = true;
         // (No addresses: the tables sit at host addresses, which change
         // from run to run.)
         r.detail = fmt::format("concrete lockless walk: the {} entry it reads is not the {} entry the hardware reads",
-                               ref::level_name(cmp.reader), g.hw.at(static_cast<size_t>(cmp.hw)).name);
+                               tgt::level_name(cmp.reader), g.hw.at(static_cast<size_t>(cmp.hw)).name);
         return r;
       }
     r.detail = "concrete lockless walk agrees at every level";
@@ -138,7 +139,7 @@ Replay replay_index(const tgt::VariantInfo& v, const ref::Geometry& g, const Cou
   r.attempted = true;
   harness::MemEnv env(g.page_size());
   auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), env);
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+  for (int i = 0; i < tgt::kLevels; ++i) {
     const auto l = static_cast<tgt::Level>(i);
     const u64 idx = t->index(l, c.va);
     if (idx >= t->ptrs_per(l)) {
@@ -192,7 +193,7 @@ Replay replay_descriptor(const tgt::VariantInfo& v, const ref::Geometry& g, Coun
   mm.init_mm = h.upper;
   try {
     for (int i = 0; i + 1 < static_cast<int>(g.hw.size()); ++i) {
-      const auto owner = static_cast<tgt::Level>(g.reader_of(i));
+      const auto owner = harness::linux_view(v.name, g).reader_of(i);
       const u64 page = env.get_free_page(owner);
       t->populate(mm, owner, page, env.va(pa));
       const u64 d = env.read(page, owner);

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "harness/linux_view.h"
+
 #include "solver/source_index.h"
 
 namespace ptfold::solver {
@@ -52,17 +54,18 @@ std::string cell_message(const Row& row, const Cell& c) {
   return out;
 }
 
-std::string geometry_facts(const ref::Geometry& g) {
+// The geometry and the target's LinuxView of it, in one line.
+std::string geometry_facts(const ref::Geometry& g, const harness::LinuxView& v) {
   std::string folds;
-  for (const ref::LinuxLevel& l : g.linux)
-    if (l.fold == ref::Fold::kRunTime) folds += fmt::format("{}{} folded at run time", folds.empty() ? "" : ", ", ref::level_name(l.level));
+  for (const harness::LinuxLevel& l : v.level)
+    if (l.fold == harness::Fold::kRunTime) folds += fmt::format("{}{} folded at run time", folds.empty() ? "" : ", ", tgt::level_name(l.level));
+  std::string offsets;
+  for (size_t i = 0; i < v.root_offset.size() && i < g.halves.size(); ++i)
+    if (v.root_offset[i]) offsets += fmt::format("; {} root at pgd {:+}", g.halves[i].name, v.root_offset[i]);
   return fmt::format("{}; vabits_actual {}; {}; pgd {} B ({}, aligned {}); OA {} bits{}",
                      g.summary, g.vabits_actual,
-                     folds.empty() ? "nothing folded at run time" : folds, g.pgd_alloc_bytes,
-                     ref::pgd_alloc_name(g.pgd_alloc), g.pgd_align, g.hwc.oa_bits,
-                     g.halves.size() > 1 && g.halves[1].root_offset
-                         ? fmt::format("; {} root at pgd + {}", g.halves[1].name, g.halves[1].root_offset)
-                         : std::string());
+                     folds.empty() ? "nothing folded at run time" : folds, v.pgd_alloc_bytes,
+                     harness::pgd_alloc_name(v.pgd_alloc), v.pgd_align, g.hwc.oa_bits, offsets);
 }
 
 json cex_json(const Counterexample& c) {
@@ -82,7 +85,7 @@ json cex_json(const Counterexample& c) {
   j["tables"] = json::array();
   for (u64 t : c.tables) j["tables"].push_back(fmt::format("{:#x}", t));
   j["linux"] = json::array();
-  for (const CexLinuxLevel& l : c.linux)
+  for (const CexLinuxLevel& l : c.linux_levels)
     j["linux"].push_back({{"level", l.level}, {"fold", l.fold}, {"shift", l.shift}, {"ptrs", l.ptrs},
                           {"index", l.index}, {"entry_pa", fmt::format("{:#x}", l.entry_pa)}, {"hw", l.hw}});
   j["hw"] = json::array();
@@ -461,20 +464,21 @@ std::string va_by_level(const ref::Geometry& g, std::string_view half, u64 va) {
 
 std::string format_counterexample(const Row& row, const Counterexample& c) {
   const ref::Geometry& g = *row.geometry;
+  const harness::LinuxView& view = harness::linux_view(row.variant->name, g);
   std::string o = fmt::format("counterexample: {}{} on {}, target {}, half {}\n", obligation_name(c.obligation),
                               c.lockless ? " (lockless walk)" : "", g.name, row.variant->name, c.half);
   o += fmt::format("  {}\n", c.what);
   o += fmt::format("  query     {}\n", c.query);
   o += fmt::format("  va        {}\n", va_by_level(g, c.half, c.va));
   o += fmt::format("  pgd       pa {:#x}, va {:#x} ({} of {} B, offset {:#x} in its page)\n", c.pgd_pa, c.pgd_va,
-                   ref::pgd_alloc_name(g.pgd_alloc), g.pgd_alloc_bytes, c.pgd_pa & (g.page_size() - 1));
+                   harness::pgd_alloc_name(view.pgd_alloc), view.pgd_alloc_bytes, c.pgd_pa & (g.page_size() - 1));
   o += fmt::format("  root      {:#x} (the value Linux programs for {})\n", c.root, c.half);
   std::string tabs;
   for (size_t i = 0; i < c.tables.size(); ++i)
     tabs += fmt::format("{}{} {:#x}", tabs.empty() ? "" : ", ", i + 1 < g.hw.size() ? g.hw[i + 1].name : std::string("leaf"), c.tables[i]);
   o += fmt::format("  tables    {}\n", tabs);
   o += fmt::format("  linear    __va(pa) = pa + {:#x}\n", c.linear_offset);
-  o += fmt::format("  geometry  {}\n", geometry_facts(g));
+  o += fmt::format("  geometry  {}\n", geometry_facts(g, view));
   if (!c.values.empty()) {
     for (const auto& [k, v] : c.values) o += fmt::format("  {:<28} {:#x}\n", k, v);
   }
@@ -486,7 +490,7 @@ std::string format_counterexample(const Row& row, const Counterexample& c) {
                      h.entry, first ? "  <- first difference" : (h.differs ? "  differs" : ""));
   }
   o += "  Linux walk:";
-  for (const CexLinuxLevel& l : c.linux)
+  for (const CexLinuxLevel& l : c.linux_levels)
     o += fmt::format(" {} idx {:#x}/{} @ {:#x}{};", l.level, l.index, l.ptrs, l.entry_pa,
                      l.fold == "-" ? "" : " (folded, " + l.fold + ")");
   o += "\n";

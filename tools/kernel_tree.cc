@@ -19,6 +19,7 @@
 
 #include "fuzz/finding.h"
 #include "fuzz/machine.h"
+#include "harness/linux_view.h"
 #include "harness/binding.h"
 #include "harness/compare.h"
 #include "harness/differential.h"
@@ -319,15 +320,15 @@ class HalfMm {
   std::vector<Mapped> mapped_;
 };
 
-// Linux's view from the real macros against the geometry row: the row's
-// values are the architecture's (reference/), so a difference is a tree
-// that does not build the geometry the row describes.
+// Linux's view from the real macros against the upstream model's LinuxView
+// of the row: a difference is a tree that does not build the geometry the
+// row describes (or a model that does not model it).
 void check_view(KernelRun& r) {
   const Target& t = *r.t;
   for (int i = 0; i < tgt::kLevels; ++i) {
     const Level l = static_cast<Level>(i);
-    const ref::LinuxLevel& ll = r.g.linux[i];
-    const bool folded = ll.fold != ref::Fold::kNone;
+    const harness::LinuxLevel& ll = harness::upstream_view(r.g).level[static_cast<size_t>(i)];
+    const bool folded = ll.fold != harness::Fold::kNone;
     if (t.folded(l) != folded)
       finding(r, "view-mismatch", fmt::format("mm_{}_folded", tgt::level_name(l)),
               fmt::format("expected: {} {} (the geometry row)\nactual:   the tree's {}", tgt::level_name(l),
@@ -388,6 +389,7 @@ void check_free_paths(KernelRun& r) {
 size_t check_differential(KernelRun& r, unsigned seed, unsigned random_vas, size_t* gup_walks) {
   const std::vector<u64> vas = harness::test_vas(r.g, seed, random_vas);
   const unsigned pa_bits = kernel_pa_bits(*r.t, r.g);
+  const harness::LinuxView view = harness::constant_view(r.g, "kernel-tree", *r.t);
   constexpr size_t kBatch = 16;
   size_t checked = 0;
   for (int half = 0; half < static_cast<int>(r.g.halves.size()); ++half) {
@@ -408,12 +410,12 @@ size_t check_differential(KernelRun& r, unsigned seed, unsigned random_vas, size
         const u64 va = mp.va | 0x8;
         const harness::LinuxWalk<u64> lw = harness::linux_walk(*r.t, hm.mm().pgd, va);
         const ref::WalkResult<u64> hw = ref::walk_half(r.g, half, va, root, r.m);
-        for (const auto& c : harness::compare_levels(r.g, *r.t, lw, hw))
+        for (const auto& c : harness::compare_levels(view, *r.t, lw, hw))
           if (!c.equal)
             finding(r, "walk-mismatch", tgt::kernel_offset_helper(static_cast<Level>(c.reader)),
                     fmt::format("{} va {:#018x}: at hardware level {} the {} entry\n"
                                 "expected: pa {:#x} (the hardware's entry)\nactual:   pa {:#x} (the real helper's)",
-                                h.name, mp.va, r.g.hw[c.hw].name, ref::level_name(c.reader), c.hw_entry,
+                                h.name, mp.va, r.g.hw[c.hw].name, tgt::level_name(c.reader), c.hw_entry,
                                 c.linux_entry_pa));
         if (!hw.ok())
           finding(r, "walk-mismatch", "set_pte",
@@ -595,25 +597,24 @@ harness::Explained explain_kernel_walk(const tgt::KernelObject& obj, const ref::
   KernelRun r(obj, g);
   e.phys_offset = harness::test_phys_offset(g);
   const char* const helpers[] = {"pgd_offset", "p4d_offset", "pud_offset", "pmd_offset", "pte_offset_kernel"};
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+  const harness::LinuxView view = harness::constant_view(g, "kernel-tree", *r.t);
+  e.pgd_alloc_bytes = view.pgd_size;
+  e.pgd_alloc = view.pgdir_is_page_size ? harness::PgdAlloc::kPage : harness::PgdAlloc::kSlab;
+  for (int i = 0; i < tgt::kLevels; ++i) {
     const Level l = static_cast<Level>(i);
-    const ref::LinuxLevel& ll = g.linux[i];
+    const harness::LinuxLevel& ll = view.level[static_cast<size_t>(i)];
     harness::ExplainedLinuxLevel x;
     x.level = ll.level;
     x.helper = helpers[i];
-    // Folding as the tree does it: levels above CONFIG_PGTABLE_LEVELS are
-    // folded at compile time (asm-generic/pgtable-nop*d.h), the others the
-    // running kernel folds are folded at run time.
-    const int compiled_levels = static_cast<int>(obj.ops().pgtable_levels);
-    const bool compile_folded = i >= 1 && i <= 3 && (5 - compiled_levels) >= i;
-    x.fold = !r.t->folded(l) ? ref::Fold::kNone : compile_folded ? ref::Fold::kCompileTime : ref::Fold::kRunTime;
+    // Folding as the tree does it (the view reads it through the target).
+    x.fold = ll.fold;
     x.how = ll.how;
     x.hw = ll.hw;
-    x.reads_hw = g.reader_of(ll.hw) == ll.level;
+    x.reads_hw = view.reader_of(ll.hw) == ll.level;
     x.shift = r.t->shift(l);
     x.ptrs = r.t->ptrs_per(l);
     x.index = r.t->index(l, va);
-    e.linux.push_back(x);
+    e.levels.push_back(x);
   }
   try {
     HalfMm hm(r, e.half);
@@ -625,9 +626,9 @@ harness::Explained explain_kernel_walk(const tgt::KernelObject& obj, const ref::
     hm.map(va & ~(g.page_size() - 1), e.leaf_pa);
     e.leaf_pa |= va & (g.page_size() - 1);
     const harness::LinuxWalk<u64> lw = harness::linux_walk(*r.t, hm.mm().pgd, va);
-    for (int i = 0; i < ref::kLinuxLevels; ++i) {
-      e.linux[i].entry_va = lw.ptr[i];
-      e.linux[i].entry_pa = r.m.pa(lw.ptr[i]);
+    for (size_t i = 0; i < e.levels.size(); ++i) {
+      e.levels[i].entry_va = lw.ptr[i];
+      e.levels[i].entry_pa = r.m.pa(lw.ptr[i]);
     }
     const ref::WalkResult<u64> hw = ref::walk_half(g, e.half, va, e.root, r.m);
     for (const ref::WalkStep<u64>& st : hw.steps) {
@@ -638,7 +639,7 @@ harness::Explained explain_kernel_walk(const tgt::KernelObject& obj, const ref::
     e.fault = hw.fault;
     e.fault_hw = hw.fault_hw;
     e.oa = hw.oa;
-    for (const auto& c : harness::compare_levels(g, *r.t, lw, hw))
+    for (const auto& c : harness::compare_levels(view, *r.t, lw, hw))
       if (!c.equal) {
         e.first_mismatch = c.hw;
         break;

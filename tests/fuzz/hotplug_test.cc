@@ -15,6 +15,7 @@
 #include "fuzz/runner.h"
 #include "fuzz/scenario.h"
 #include "harness/binding.h"
+#include "harness/linux_view.h"
 #include "reference/geometry.h"
 #include "targets/arm64/hotplug.h"
 #include "targets/mm/memory_hotplug.h"
@@ -210,7 +211,7 @@ TEST(Hotplug, fold_guards_agree_with_the_catalogue) {
     Machine& m = machine_for(g.page_shift);
     auto t = tgt::make_variant<u64>(variant_for(g), harness::config_for(g), m);
     for (Level l : {Level::kP4d, Level::kPud, Level::kPmd})
-      EXPECT_EQ(t->hotplug_level_folded(l), g.lin(static_cast<ref::Level>(l)).fold != ref::Fold::kNone)
+      EXPECT_EQ(t->hotplug_level_folded(l), harness::upstream_view(g).lin(l).fold != harness::Fold::kNone)
           << g.name << " " << tgt::level_name(l);
   }
 }
@@ -242,7 +243,7 @@ TEST(Hotplug, removal_frees_every_table_it_emptied_and_never_the_pgd) {
     const tgt::LinearMap lm = t->hotplug_linear_map();
     ASSERT_FALSE(lm.empty()) << g.name;
     const int hot = kHotOwner;
-    const u64 page = g.page_size(), pmd = u64{1} << g.lin(ref::Level::kPmd).shift;
+    const u64 page = g.page_size(), pmd = u64{1} << harness::upstream_view(g).lin(Level::kPmd).shift;
     // Two ranges sharing a pte table, and a pmd-sized range of pages.
     tgt::arm64::__create_pgd_mapping(*t, init_mm, 0x40000000, lm.start, 2 * page);
     tgt::arm64::__create_pgd_mapping(*t, init_mm, 0x40100000, lm.start + 4 * page, page);

@@ -231,7 +231,7 @@ TEST(BootRounddown, walk_differs_at_the_root_and_the_pud_pointer_leaves_the_pgd_
   EXPECT_EQ(c.first_diff_hw, 0);
   EXPECT_EQ(c.level, "L1");
   // p4d_to_folded_pud() rounded the pgd pointer down to the 64K page.
-  EXPECT_EQ(c.linux.at(2).entry_pa, c.pgd_pa & ~u64{0xffff});
+  EXPECT_EQ(c.linux_levels.at(2).entry_pa, c.pgd_pa & ~u64{0xffff});
   EXPECT_NE(c.hw.at(0).linux_entry_pa, c.hw.at(0).entry);
   EXPECT_TRUE(c.replay.attempted);
   EXPECT_TRUE(c.replay.reproduced) << c.replay.detail;
