@@ -131,7 +131,15 @@ echo "CFLAGS=$CFLAGS"
 echo "CXXFLAGS=$CXXFLAGS"
 echo "LIB_FUZZING_ENGINE=$LIB_FUZZING_ENGINE"
 echo "---------------------------------------------------------------"
-(cd "$SRC/ptfold" && bash -eu "$SRC/build.sh")
+logs=$dir/logs
+rm -rf "$logs" && mkdir -p "$logs"
+started=$SECONDS
+if ! (cd "$SRC/ptfold" && bash -eux "$SRC/build.sh") >"$logs/build.log" 2>&1; then
+  tail -n 80 "$logs/build.log"
+  echo "BAD BUILD: build.sh failed (log: $logs/build.log)"
+  exit 1
+fi
+echo "build.sh: $((SECONDS - started)) s (log: $logs/build.log)"
 unset ASAN_OPTIONS
 
 # --- base-runner: the environment fuzz targets run in ------------------
@@ -139,8 +147,7 @@ export ASAN_OPTIONS="alloc_dealloc_mismatch=0:allocator_may_return_null=1:alloca
 export UBSAN_OPTIONS="print_stacktrace=1:print_summary=1:silence_unsigned_overflow=1:strip_path_prefix=/workspace/:symbolize=1:dedup_token_length=3"
 export FUZZER_ARGS="-rss_limit_mb=2560 -timeout=25"
 export AFL_FUZZER_ARGS="-m none"
-logs=$dir/logs
-rm -rf "$logs" && mkdir -p "$logs"
+started=$SECONDS
 
 # run_fuzzer NAME [ARGS...]: base-runner's run_fuzzer - the seed corpus
 # unzipped into a fresh corpus directory (unless SKIP_SEED_CORPUS), the
@@ -331,6 +338,7 @@ for t in "${expected[@]}"; do
   fi
 done
 
+echo "checks and run_fuzzer: $((SECONDS - started)) s"
 if ((failed)); then
   echo "ptfold $project emulation ($FUZZING_ENGINE, $SANITIZER): FAILED (logs in $logs)"
   exit 1
