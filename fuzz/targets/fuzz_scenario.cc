@@ -23,7 +23,7 @@ using namespace ptfold::fuzz;
 [[noreturn]] void round_trip_failed(const char* step, const Scenario& s, const std::string& detail) {
   Finding f("round-trip", step, detail);
   f.geometry = s.geometry;
-  report_and_abort(f, to_text(s));
+  PTFOLD_REPORT_AND_ABORT(f, to_text(s));
 }
 
 // The byte form's round trip for s (whose pair is among `pairs`).
@@ -44,7 +44,7 @@ bool selected(const Scenario& s, const std::vector<ptfold::harness::Pair>& pairs
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" PTFOLD_FUZZ_ENTRY int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& pairs = selected_pairs("upstream");
   static Scenario s;
   if (is_scenario_text(data, size)) {
@@ -67,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_bytes(s, pairs);
   if (is_scenario_text(data, size)) {
     RunResult r = run_scenario(s, TraceMode::kOnFinding);
-    if (r.finding) report_and_abort(*r.finding, r.trace);
+    if (r.finding) PTFOLD_REPORT_AND_ABORT(*r.finding, r.trace);
   }
   return 0;
 }
