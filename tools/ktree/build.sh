@@ -66,7 +66,8 @@ declare -A hint=(
 )
 tree_id="$tree $kversion $(stat -c %Y "$tree/Makefile" "$tree/Kconfig" "$tree/arch/arm64/Kconfig" "$tree/arch/x86/Kconfig" \
   "$tree/arch/riscv/Kconfig" 2>/dev/null | tr '\n' ' ')"
-tree_key=$(printf '%s' "$tree_id" | sha256sum | cut -c1-12)
+# (keyed by configs.tsv too: a changed fragment must not come back from the cache)
+tree_key=$( (printf '%s' "$tree_id"; cat "$here/configs.tsv" "$0") | sha256sum | cut -c1-12)
 avail=$cache/trees/$tree_key.tsv   # config, why-not ("" if provided), fragment with A|B resolved
 if [[ ! -s $avail ]]; then
   mkdir -p "$cache/trees"
