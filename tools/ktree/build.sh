@@ -150,6 +150,7 @@ if [[ ! -f $O/.prepared ]]; then
   say "preparing $config for $kversion (kbuild defconfig + prepare in $O; about a minute) ..."
   log=$O/prepare.log
   : >"$log"
+  prep_start=$SECONDS
   # Host programs (fixdep, kconfig, dtc, modpost, objtool) do not depend on the configuration:
   # start from those of a configuration of the same tree and arch prepared earlier. kbuild
   # still checks each against its recorded command line and dependencies.
@@ -175,6 +176,7 @@ if [[ ! -f $O/.prepared ]]; then
   done
   kmake prepare || die "prepare of $config failed (log: $log)"
   echo "$donor_id" >"$O/.ptfold-tree"
+  echo "ptfold: prepared in $((SECONDS - prep_start)) s" >>"$log"
   touch "$O/.prepared"
 fi
 [[ -f $O/.ptfold-tree ]] || echo "$donor_id" >"$O/.ptfold-tree"
