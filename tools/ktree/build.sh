@@ -9,7 +9,8 @@
 #   build.sh --tree DIR --list       geometry, config, ok|not-in-tree, reason (TSV; nothing is built)
 #
 # stdout: the path of the .so (or, with --static, of the .o), one line. Progress goes to stderr.
-# Exit: 0 built; 3 the geometry/overlay is not in this tree (reason on stderr); 2 an error.
+# Exit: 0 built; 3 the geometry/overlay is not in this tree (reason on stderr); 2 an error;
+# 4 with --no-prepare, the configuration is not prepared yet.
 # Cache: $PTFOLD_KTREE_CACHE, default ${XDG_CACHE_HOME:-$HOME/.cache}/ptfold/kbuild.
 set -euo pipefail
 
@@ -23,7 +24,7 @@ die() { echo "ptfold: error: $1" >&2; exit 2; }
 not_in_tree() { echo "ptfold: $1: not in this tree ($2)" >&2; exit 3; }
 say() { [[ $quiet == 1 ]] || echo "ptfold: $*" >&2; }
 
-tree= geometry= config= overlay= list=0 static=0 sanitize=0 quiet=0
+tree= geometry= config= overlay= list=0 static=0 sanitize=0 quiet=0 no_prepare=0
 while (($#)); do
   case $1 in
     --tree) tree=${2:-}; shift 2 ;;
@@ -34,6 +35,7 @@ while (($#)); do
     --static) static=1; shift ;;
     --sanitize) sanitize=1; shift ;;
     --quiet) quiet=1; shift ;;
+    --no-prepare) no_prepare=1; shift ;;   # exit 4 instead of preparing a configuration
     -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see tools/ktree/build.sh --help)" ;;
   esac
@@ -142,6 +144,10 @@ read -ra frag <<<"$resolved_frag"
 cfg_tree_id="$tree $kversion $(stat -c %Y "$tree/Makefile" "$tree/arch/$(srcarch "$c_arch")/Kconfig" | tr '\n' ' ')"
 key=$(printf '%s\n' "$cfg_tree_id" "${frag[*]}" "$SHIM_VERSION" | sha256sum | cut -c1-12)
 O=$cache/$config-$kversion-$key
+if [[ ! -f $O/.prepared && $no_prepare == 1 ]]; then   # (before the lock: a prepare may hold it)
+  echo "ptfold: ${geometry:-$config}: configuration $config is not prepared yet (--no-prepare)" >&2
+  exit 4
+fi
 mkdir -p "$O"
 exec 9>"$O/.lock"
 flock 9
