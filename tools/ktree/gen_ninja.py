@@ -79,8 +79,11 @@ def main():
 
     srcs = [os.path.join(kdir, "rt", f) for f in ("page_alloc.c", "stubs.c", RT_ARCH[a.arch], "ops.c")]
     dotconfig = open(os.path.join(o, ".config")).read().split("\n")
-    for f, cond in TREE_FILES[a.arch]:
+    kver = tuple(int(x) for x in a.kernel_version.split(".")[:2])
+    for f, cond, *before in TREE_FILES[a.arch]:
         if cond and not any(f"{c}=y" in dotconfig for c in cond):
+            continue
+        if before and kver >= before[0]:
             continue
         if os.path.exists(os.path.join(k, f)):
             srcs.append(os.path.join(k, f))

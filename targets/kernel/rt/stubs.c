@@ -5,6 +5,7 @@
 #include <linux/sched.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
+#include <linux/jump_label.h>
 #include <linux/stdarg.h>
 #include <linux/version.h>
 #include "ptf_rt.h"
@@ -15,6 +16,11 @@ struct mm_struct init_mm;
 #ifdef CONFIG_NUMA
 struct pglist_data ptf_node0;
 struct pglist_data *node_data[MAX_NUMNODES] = { &ptf_node0 };
+#endif
+
+#if defined(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+/* mm/hugetlb_vmemmap.c (not compiled): no HugeTLB page has its vmemmap optimized here */
+DEFINE_STATIC_KEY_MAYBE(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP_DEFAULT_ON, hugetlb_optimize_vmemmap_key);
 #endif
 
 int ptf_static_key_enabled(struct static_key *key)
