@@ -9,7 +9,8 @@
 #   build.sh --tree DIR --list       geometry, config, ok|not-in-tree, reason (TSV; nothing is built)
 #
 # stdout: the path of the .so (or, with --static, of the .o), one line. Progress goes to stderr.
-# Exit: 0 built; 3 the geometry/overlay is not in this tree (reason on stderr); 2 an error.
+# Exit: 0 built; 3 the geometry/overlay is not in this tree (reason on stderr); 2 an error;
+# 4 with --no-prepare, the configuration is not prepared yet.
 # Cache: $PTFOLD_KTREE_CACHE, default ${XDG_CACHE_HOME:-$HOME/.cache}/ptfold/kbuild.
 set -euo pipefail
 
@@ -23,7 +24,7 @@ die() { echo "ptfold: error: $1" >&2; exit 2; }
 not_in_tree() { echo "ptfold: $1: not in this tree ($2)" >&2; exit 3; }
 say() { [[ $quiet == 1 ]] || echo "ptfold: $*" >&2; }
 
-tree= geometry= config= overlay= list=0 static=0 sanitize=0 quiet=0
+tree= geometry= config= overlay= list=0 static=0 sanitize=0 quiet=0 no_prepare=0
 while (($#)); do
   case $1 in
     --tree) tree=${2:-}; shift 2 ;;
@@ -34,6 +35,7 @@ while (($#)); do
     --static) static=1; shift ;;
     --sanitize) sanitize=1; shift ;;
     --quiet) quiet=1; shift ;;
+    --no-prepare) no_prepare=1; shift ;;   # exit 4 instead of preparing a configuration
     -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see tools/ktree/build.sh --help)" ;;
   esac
@@ -66,7 +68,8 @@ declare -A hint=(
 )
 tree_id="$tree $kversion $(stat -c %Y "$tree/Makefile" "$tree/Kconfig" "$tree/arch/arm64/Kconfig" "$tree/arch/x86/Kconfig" \
   "$tree/arch/riscv/Kconfig" 2>/dev/null | tr '\n' ' ')"
-tree_key=$(printf '%s' "$tree_id" | sha256sum | cut -c1-12)
+# (keyed by configs.tsv too: a changed fragment must not come back from the cache)
+tree_key=$( (printf '%s' "$tree_id"; cat "$here/configs.tsv" "$0") | sha256sum | cut -c1-12)
 avail=$cache/trees/$tree_key.tsv   # config, why-not ("" if provided), fragment with A|B resolved
 if [[ ! -s $avail ]]; then
   mkdir -p "$cache/trees"
@@ -141,6 +144,10 @@ read -ra frag <<<"$resolved_frag"
 cfg_tree_id="$tree $kversion $(stat -c %Y "$tree/Makefile" "$tree/arch/$(srcarch "$c_arch")/Kconfig" | tr '\n' ' ')"
 key=$(printf '%s\n' "$cfg_tree_id" "${frag[*]}" "$SHIM_VERSION" | sha256sum | cut -c1-12)
 O=$cache/$config-$kversion-$key
+if [[ ! -f $O/.prepared && $no_prepare == 1 ]]; then   # (before the lock: a prepare may hold it)
+  echo "ptfold: ${geometry:-$config}: configuration $config is not prepared yet (--no-prepare)" >&2
+  exit 4
+fi
 mkdir -p "$O"
 exec 9>"$O/.lock"
 flock 9
@@ -149,6 +156,7 @@ if [[ ! -f $O/.prepared ]]; then
   say "preparing $config for $kversion (kbuild defconfig + prepare in $O; about a minute) ..."
   log=$O/prepare.log
   : >"$log"
+  prep_start=$SECONDS
   # Host programs (fixdep, kconfig, dtc, modpost, objtool) do not depend on the configuration:
   # start from those of a configuration of the same tree and arch prepared earlier. kbuild
   # still checks each against its recorded command line and dependencies.
@@ -174,6 +182,7 @@ if [[ ! -f $O/.prepared ]]; then
   done
   kmake prepare || die "prepare of $config failed (log: $log)"
   echo "$donor_id" >"$O/.ptfold-tree"
+  echo "ptfold: prepared in $((SECONDS - prep_start)) s; CPU (user sys) of kbuild: $(times | tail -1)" >>"$log"
   touch "$O/.prepared"
 fi
 [[ -f $O/.ptfold-tree ]] || echo "$donor_id" >"$O/.ptfold-tree"

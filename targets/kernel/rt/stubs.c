@@ -5,7 +5,9 @@
 #include <linux/sched.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
+#include <linux/jump_label.h>
 #include <linux/stdarg.h>
+#include <linux/version.h>
 #include "ptf_rt.h"
 
 static struct task_struct ptf_task = { .comm = "ptfold" };
@@ -14,6 +16,11 @@ struct mm_struct init_mm;
 #ifdef CONFIG_NUMA
 struct pglist_data ptf_node0;
 struct pglist_data *node_data[MAX_NUMNODES] = { &ptf_node0 };
+#endif
+
+#if defined(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+/* mm/hugetlb_vmemmap.c (not compiled): no HugeTLB page has its vmemmap optimized here */
+DEFINE_STATIC_KEY_MAYBE(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP_DEFAULT_ON, hugetlb_optimize_vmemmap_key);
 #endif
 
 int ptf_static_key_enabled(struct static_key *key)
@@ -45,7 +52,11 @@ void __warn_printk(const char *fmt, ...)
 	ptf_env_->report(ptf_env_->ctx, "printk", ptf_op, text);
 }
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 void dump_page(const struct page *page, const char *reason)
+#else
+void dump_page(struct page *page, const char *reason)
+#endif
 {
 	ptf_report("printk", ptf_op, "page dumped because: %s", reason);
 }
@@ -62,7 +73,7 @@ void __rcu_read_unlock(void) {}
 #endif
 
 /* Split page-table locks: a lock per table page when spinlock_t does not fit in struct ptdesc. */
-#if ALLOC_SPLIT_PTLOCKS
+#if ALLOC_SPLIT_PTLOCKS && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 bool ptlock_alloc(struct ptdesc *ptdesc)
 {
 	ptdesc->ptl = calloc(1, sizeof(spinlock_t));
@@ -72,5 +83,16 @@ void ptlock_free(struct ptdesc *ptdesc)
 {
 	free(ptdesc->ptl);
 	ptdesc->ptl = NULL;
+}
+#elif ALLOC_SPLIT_PTLOCKS	/* before struct ptdesc, the lock pointer lived in struct page */
+bool ptlock_alloc(struct page *page)
+{
+	page->ptl = calloc(1, sizeof(spinlock_t));
+	return page->ptl != NULL;
+}
+void ptlock_free(struct page *page)
+{
+	free(page->ptl);
+	page->ptl = NULL;
 }
 #endif
