@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 
 tools/setup.sh
 
+# Kernel-tree mode's kernel side: the real page-table code of the 6.12 and 6.1 trees, built with
+# clang for the CI configurations and checked against the hardware walk (the GCC leg below does
+# not build kernel code). It also warms the kbuild cache the kernel-tree tests use.
+tools/ktree/ci.sh
+
 jobs=${PTFOLD_JOBS:-$(nproc)}
 cmake --preset asan >/dev/null
 cmake --build build/asan -j "$jobs"

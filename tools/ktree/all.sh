@@ -25,11 +25,12 @@ st=$cache/selftest
 # really there (4 or 5 levels with the PUD unfolded); the lockless copy needs P4D folded at
 # compile time and PUD folded at run time (16K/52 without LPA2).
 declare -A expect=(
-  [seed-pud-free-no-dtor:arm64-4k-va48]=bad-page-state
-  [seed-pud-free-no-dtor:arm64-4k-va52-lpa2]=bad-page-state
-  [seed-pud-free-no-dtor:arm64-4k-va52-nolpa2]=bad-page-state
-  [seed-pud-free-no-dtor:arm64-16k-va48]=bad-page-state
-  [seed-pud-free-no-dtor:arm64-16k-va52-lpa2]=bad-page-state
+  [pudfree-nodtor:arm64-4k-va48]=bad-page-state
+  [pudfree-nodtor:arm64-4k-va52-lpa2]=bad-page-state
+  [pudfree-nodtor:arm64-4k-va52-nolpa2]=bad-page-state
+  [pudfree-nodtor:arm64-16k-va48]=bad-page-state
+  [pudfree-nodtor:arm64-16k-va52-lpa2]=bad-page-state
+  [lockless-stackcopy:arm64-16k-va52-nolpa2]=lockless-mismatch
 )
 
 t0=$(date +%s.%N)

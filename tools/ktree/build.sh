@@ -58,34 +58,65 @@ row() {  # row CONFIG -> sets c_arch c_needs c_frag c_expect
   IFS=$'\t' read -r _ c_arch c_needs c_frag c_expect <<<"$line"
 }
 srcarch() { case $1 in x86_64) echo x86 ;; *) echo "$1" ;; esac; }
-has_symbol() {  # has_symbol ARCH SYM: the tree's Kconfig defines SYM
-  grep -rqsE "^[[:space:]]*(menu)?config[[:space:]]+$2\$" --include='Kconfig*' \
-    "$tree/arch/$(srcarch "$1")" "$tree/mm" "$tree/init" "$tree/lib" "$tree/security" "$tree/arch/Kconfig"
-}
-pick() {  # pick ARCH A|B: the first alternative the tree defines (empty if none)
-  local s
-  IFS='|' read -ra alts <<<"$2"
-  for s in "${alts[@]}"; do has_symbol "$1" "$s" && { echo "$s"; return; }; done
-  true
-}
-availability() {  # availability CONFIG: "" when the tree can have it, else why not
-  local n s
-  row "$1"
-  for n in $c_needs; do
-    s=$(pick "$c_arch" "$n")
-    [[ -n $s ]] || { echo "$kversion has no Kconfig symbol ${n//|/ or }"; return; }
+# --- what the tree provides, per configuration (cached per tree: one Kconfig scan per arch) -----
+# Why a symbol may be missing, for the message.
+declare -A hint=(
+  [ARM64_LPA2]="arm64 LPA2, which came with 6.9"
+  [ARM64_BOOT_TIME_PAGE_SIZE]="the arm64 boot-time page-size series, not merged upstream"
+)
+tree_id="$tree $kversion $(stat -c %Y "$tree/Makefile" "$tree/Kconfig" "$tree/arch/arm64/Kconfig" "$tree/arch/x86/Kconfig" \
+  "$tree/arch/riscv/Kconfig" 2>/dev/null | tr '\n' ' ')"
+# (keyed by configs.tsv too: a changed fragment must not come back from the cache)
+tree_key=$( (printf '%s' "$tree_id"; cat "$here/configs.tsv" "$0") | sha256sum | cut -c1-12)
+avail=$cache/trees/$tree_key.tsv   # config, why-not ("" if provided), fragment with A|B resolved
+if [[ ! -s $avail ]]; then
+  mkdir -p "$cache/trees"
+  declare -A ksyms=()
+  for a in arm64 x86_64 riscv; do
+    ksyms[$a]=" $(grep -rhoE "^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+" --include='Kconfig*' \
+      "$tree/arch/$(srcarch "$a")" "$tree/mm" "$tree/init" "$tree/lib" "$tree/security" "$tree/arch/Kconfig" 2>/dev/null |
+      awk '{ print $2 }' | tr '\n' ' ') "
   done
+  resolve() {  # resolve ARCH A|B -> $picked: the first alternative the tree defines, or ""
+    local s alts
+    picked=
+    IFS='|' read -ra alts <<<"$2"
+    for s in "${alts[@]}"; do [[ ${ksyms[$1]} == *" $s "* ]] && { picked=$s; return 0; }; done
+    return 0
+  }
+  tmp=$avail.$$
+  while IFS=$'\t' read -r c a needs frag _; do
+    [[ $c == \#* || $c == config || -z $c ]] && continue
+    why= out=()
+    for n in $needs; do
+      resolve "$a" "$n"
+      if [[ -z $picked ]]; then
+        why="$kversion has no Kconfig symbol ${n//|/ or }"
+        [[ -z ${hint[$n]:-} ]] || why+=": ${hint[$n]}"
+        break
+      fi
+    done
+    for x in $frag; do
+      if [[ $x == *'|'* ]]; then resolve "$a" "$x"; out+=("${picked:-${x%%|*}}"); else out+=("$x"); fi
+    done
+    printf '%s\t%s\t%s\n' "$c" "$why" "${out[*]}" >>"$tmp"
+  done <"$here/configs.tsv"
+  mv "$tmp" "$avail"
+fi
+availability() {  # availability CONFIG -> $why ("" when the tree has it), $resolved_frag
+  # (tabs are IFS whitespace: `read` would merge an empty why-not field into the next one)
+  why=$(awk -F'\t' -v c="$1" '$1 == c { print $2; exit }' "$avail")
+  resolved_frag=$(awk -F'\t' -v c="$1" '$1 == c { print $3; exit }' "$avail")
 }
 geometry_config() {
   awk -F'\t' -v g="$1" '$1 == g { print $2; exit }' "$here/geometries.tsv"
 }
 
 if [[ $list == 1 ]]; then
-  while IFS=$'\t' read -r g c; do
-    [[ $g == \#* || $g == geometry || -z $g ]] && continue
-    why=$(availability "$c")
-    if [[ -z $why ]]; then printf '%s\t%s\tok\t\n' "$g" "$c"; else printf '%s\t%s\tnot-in-tree\t%s\n' "$g" "$c" "$why"; fi
-  done <"$here/geometries.tsv"
+  awk -F'\t' 'NR == FNR { why[$1] = $2; next }
+              $1 ~ /^#/ || $1 == "geometry" || $1 == "" { next }
+              { printf "%s\t%s\t%s\t%s\n", $1, $2, why[$2] == "" ? "ok" : "not-in-tree", why[$2] }' \
+    "$avail" "$here/geometries.tsv"
   exit 0
 fi
 
@@ -95,7 +126,7 @@ if [[ -n $geometry ]]; then
 fi
 [[ -n $config ]] || die "no geometry given (--geometry G or --config C)"
 row "$config"
-why=$(availability "$config")
+availability "$config"
 [[ -z $why ]] || not_in_tree "${geometry:-$config}" "$why"
 
 # --- host tools ----------------------------------------------------------------------------------
@@ -107,20 +138,31 @@ done
 ((${#missing[@]} == 0)) || die "missing host tools for kernel-tree mode: ${missing[*]} (run tools/setup.sh as root)"
 
 # --- prepare (cached) ----------------------------------------------------------------------------
-frag=()
-for a in $c_frag; do
-  if [[ $a == *'|'* ]]; then frag+=("$(pick "$c_arch" "$a")"); else frag+=("$a"); fi
-done
-tree_id="$tree $kversion $(stat -c %Y "$tree/Makefile" "$tree/arch/$(srcarch "$c_arch")/Kconfig" | tr '\n' ' ')"
-key=$(printf '%s\n' "$tree_id" "${frag[*]}" "$SHIM_VERSION" | sha256sum | cut -c1-12)
+read -ra frag <<<"$resolved_frag"
+cfg_tree_id="$tree $kversion $(stat -c %Y "$tree/Makefile" "$tree/arch/$(srcarch "$c_arch")/Kconfig" | tr '\n' ' ')"
+key=$(printf '%s\n' "$cfg_tree_id" "${frag[*]}" "$SHIM_VERSION" | sha256sum | cut -c1-12)
 O=$cache/$config-$kversion-$key
 mkdir -p "$O"
 exec 9>"$O/.lock"
 flock 9
+donor_id="$cfg_tree_id $c_arch"
 if [[ ! -f $O/.prepared ]]; then
   say "preparing $config for $kversion (kbuild defconfig + prepare in $O; about a minute) ..."
   log=$O/prepare.log
   : >"$log"
+  prep_start=$SECONDS
+  # Host programs (fixdep, kconfig, dtc, modpost, objtool) do not depend on the configuration:
+  # start from those of a configuration of the same tree and arch prepared earlier. kbuild
+  # still checks each against its recorded command line and dependencies.
+  if [[ ! -d $O/scripts ]]; then
+    for d in "$cache"/*-"$kversion"-*/; do
+      [[ $d != "$O/" && -f $d/.prepared && -f $d/.ptfold-tree && $(cat "$d/.ptfold-tree") == "$donor_id" ]] || continue
+      echo "host programs from $d" >>"$log"
+      cp -a "$d/scripts" "$O/" 2>>"$log" || true
+      [[ ! -d $d/tools ]] || cp -a "$d/tools" "$O/" 2>>"$log" || true
+      break
+    done
+  fi
   kmake() { make -C "$tree" O="$O" ARCH="$c_arch" LLVM=1 -j"${PTFOLD_JOBS:-2}" "$@" >>"$log" 2>&1; }
   kmake defconfig || die "defconfig of $config failed (log: $log)"
   "$tree/scripts/config" --file "$O/.config" "${frag[@]}" >>"$log" 2>&1 || die "scripts/config for $config failed (log: $log)"
@@ -133,8 +175,11 @@ if [[ ! -f $O/.prepared ]]; then
     fi
   done
   kmake prepare || die "prepare of $config failed (log: $log)"
+  echo "$donor_id" >"$O/.ptfold-tree"
+  echo "ptfold: prepared in $((SECONDS - prep_start)) s" >>"$log"
   touch "$O/.prepared"
 fi
+[[ -f $O/.ptfold-tree ]] || echo "$donor_id" >"$O/.ptfold-tree"
 
 # --- compile + link (ninja: warm builds only redo what changed, headers of the tree included) ----
 variant=base
@@ -150,9 +195,15 @@ if [[ -n $overlay ]]; then
   [[ $rc == 0 ]] || { [[ $rc == 3 ]] && exit 3; exit 2; }
   ovl_flags=(-I"$B/overlay/arch/$(srcarch "$c_arch")/include" -I"$B/overlay/include")
 fi
-python3 "$here/gen_ninja.py" --tree "$tree" --out-dir "$O" --build-dir "$B" --arch "$c_arch" \
-  --config "$config" --kernel-version "$kversion" --overlay "$overlay" --sanitize "$sanitize" \
-  --repo "$repo" -- "${ovl_flags[@]}" || die "could not generate the build file for $config"
+# The ninja file depends on these arguments, the list of shim files and the generator itself; a
+# warm call skips the generator (Python and clang start-up) when none of them changed.
+gen_args=(--tree "$tree" --out-dir "$O" --build-dir "$B" --arch "$c_arch" --config "$config"
+  --kernel-version "$kversion" --overlay "$overlay" --sanitize "$sanitize" --repo "$repo" -- "${ovl_flags[@]}")
+gen_stamp="$(printf '%s\n' "${gen_args[@]}"; (cd "$kdir" && find shim rt -type f | sort); stat -c %Y "$here/gen_ninja.py")"
+if [[ ! -f $B/build.ninja || ! -f $B/gen.stamp || $(cat "$B/gen.stamp") != "$gen_stamp" ]]; then
+  python3 "$here/gen_ninja.py" "${gen_args[@]}" || die "could not generate the build file for $config"
+  printf '%s' "$gen_stamp" >"$B/gen.stamp"
+fi
 say "compiling $config ($variant) ..."
 if ! ninja -C "$B" -j"${PTFOLD_JOBS:-2}" $([[ $static == 1 ]] && echo static || echo shared) >"$B/build.log" 2>&1; then
   # The first error names the header that needs a shim (assembler) or the missing symbol (link).

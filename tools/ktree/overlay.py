@@ -5,7 +5,7 @@ Each edit names a file of the tree, optionally the function whose body it change
 to replace there (it must occur exactly once) and the replacement. The edited copies are written
 under --out with the tree's relative paths, so arch/<a>/include and include can be put on the
 include path in front of the tree's. The tree is only read. An edit that does not match is a loud
-error naming the file and the function: the overlay no longer applies to this tree.
+error naming the file and the function: the overlay does not apply to this tree.
 Exit: 0 applied; 3 the overlay is for another architecture; 2 it does not apply.
 """
 import argparse
@@ -48,7 +48,7 @@ def main():
         path = os.path.join(a.tree, e["file"])
         if e["file"] not in copies:
             if not os.path.exists(path):
-                print(f"ptfold: error: overlay {name} no longer applies to {a.tree}: {e['file']} does not exist",
+                print(f"ptfold: error: overlay {name} does not apply to {a.tree}: {e['file']} does not exist",
                       file=sys.stderr)
                 return 2
             copies[e["file"]] = open(path).read()
@@ -59,14 +59,14 @@ def main():
             span = function_span(text, e["function"])
             where = f"{e['file']}: {e['function']}()"
             if not span:
-                print(f"ptfold: error: overlay {name} no longer applies to {a.tree}: no definition of "
+                print(f"ptfold: error: overlay {name} does not apply to {a.tree}: no definition of "
                       f"{e['function']}() in {e['file']}", file=sys.stderr)
                 return 2
             lo, hi = span
         body = text[lo:hi]
         n = body.count(e["replace"])
         if n != 1:
-            print(f"ptfold: error: overlay {name} no longer applies to {a.tree}: {where} contains "
+            print(f"ptfold: error: overlay {name} does not apply to {a.tree}: {where} contains "
                   f"{json.dumps(e['replace'])} {n} times (expected once)", file=sys.stderr)
             return 2
         copies[e["file"]] = text[:lo] + body.replace(e["replace"], e["with"]) + text[hi:]

@@ -289,6 +289,14 @@ int main(int argc, char **argv)
 		       (unsigned long long)o->nr_pagetable());
 	}
 	bad |= live != base_live || stat_sum != 0;
+	if (g.arch == 1 && !expect) {	/* x86: a privileged instruction must be named, not crash */
+		long before = reports;
+		o->probe_privileged();
+		int named = reports == before + 1 && strstr(classes, "privileged ") != NULL;
+		printf("  probe_privileged: %s\n", named ? "reported" : "NOT REPORTED");
+		bad |= !named;
+		reports = before;
+	}
 	if (expect) {
 		char key[80];
 		snprintf(key, sizeof(key), "%s ", expect);

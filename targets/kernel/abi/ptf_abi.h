@@ -151,6 +151,11 @@ struct ptf_ops {
 	int (*page_is_table)(ptf_u64 va);
 	unsigned (*page_type)(ptf_u64 va);
 	ptf_u64 (*nr_pagetable)(void);           /* pages currently PageTable() */
+
+	/* Runs one instruction of the arch's headers that user mode may not execute (x86:
+	 * __native_read_cr3()), to check that such a fault becomes a "privileged" report naming the
+	 * function; nothing on arches whose privileged instructions cannot reach host code. */
+	void (*probe_privileged)(void);
 };
 
 /* Each configuration object exports exactly one symbol of this name. */

@@ -62,8 +62,13 @@ int ptf_arch_set_state(void)
 
 void ptf_arch_view(struct ptf_view *v)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
 	v->l4_enabled = CONFIG_PGTABLE_LEVELS > 3 && pgtable_l4_enabled();
 	v->l5_enabled = CONFIG_PGTABLE_LEVELS > 4 && pgtable_l5_enabled();
+#else	/* no run-time folding on arm64 before LPA2 */
+	v->l4_enabled = CONFIG_PGTABLE_LEVELS > 3;
+	v->l5_enabled = CONFIG_PGTABLE_LEVELS > 4;
+#endif
 	v->va_bits_actual = vabits_actual;
 	v->pgd_size = PGD_SIZE;
 	v->phys_mask_shift = PHYS_MASK_SHIFT;
@@ -156,4 +161,9 @@ void __contpte_try_unfold(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 {
 	ptf_report("not-driven", ptf_op, "__contpte_try_unfold() reached for pte %#llx (arch/arm64/mm/contpte.c is not compiled)",
 		   (unsigned long long)pte_val(pte));
+}
+
+void ptf_arch_probe_privileged(void)
+{
+	/* arm64 instructions never reach host code: the assembler rejects them at build time */
 }

@@ -143,3 +143,8 @@ void BUG_func(void)
 {
 	ptf_bug(__FILE__, __LINE__);
 }
+
+void ptf_arch_probe_privileged(void)
+{
+	__native_read_cr3();
+}

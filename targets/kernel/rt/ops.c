@@ -46,6 +46,7 @@ static int o_set_state(const struct ptf_state *st, const struct ptf_env *env)
 	ptf_env_ = env;
 	ptf_st = *st;
 	ptf_op = "set_state";
+	ptf_install_signal_handlers();
 	if (ptf_mem_init() || ptf_arch_set_state())
 		return -1;
 	ptf_pgd_cache_size = 0;
@@ -390,6 +391,13 @@ static unsigned o_page_type(u64 va)
 	return (unsigned)atomic_read(&virt_to_page((void *)(unsigned long)va)->_mapcount);
 }
 
+static void o_probe_privileged(void)
+{
+	PTF_ENTER("probe_privileged", PTF_NOTHING);
+	ptf_arch_probe_privileged();
+	PTF_LEAVE();
+}
+
 static u64 o_nr_pagetable(void)
 {
 	return ptf_nr_pagetable_pages();
@@ -432,4 +440,5 @@ const struct ptf_ops ptf_ops = {
 	.page_is_table = o_page_is_table,
 	.page_type = o_page_type,
 	.nr_pagetable = o_nr_pagetable,
+	.probe_privileged = o_probe_privileged,
 };

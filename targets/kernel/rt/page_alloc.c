@@ -4,6 +4,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/stdarg.h>
+#include <linux/version.h>
 #include <asm/pgalloc.h>
 #include <asm/tlb.h>
 #include "ptf_rt.h"
@@ -41,6 +42,16 @@ void ptf_bug(const char *file, int line)
 void ptf_warn(const char *file, int line)
 {
 	ptf_report("WARN", ptf_op, "WARNING: CPU: 0 PID: 1 at %s:%d", file, line);
+}
+
+/* An instruction user mode may not execute was reached (host_signals.c found it). */
+void ptf_privileged(const char *symbol, unsigned long long offset, int sig)
+{
+	ptf_report("privileged", ptf_op, "privileged instruction in %s (offset %#llx of the configuration object, signal %d)",
+		   symbol, offset, sig);
+	if (ptf_guarded)
+		longjmp(ptf_jb, 1);
+	abort();
 }
 
 int ptf_in_arena(unsigned long va)
@@ -401,7 +412,11 @@ void tlb_remove_table(struct mmu_gather *tlb, void *table)
 	ptf_tlb_queue(table);
 }
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 bool __tlb_remove_page_size(struct mmu_gather *tlb, struct page *page, bool delay_rmap, int page_size)
+#else
+bool __tlb_remove_page_size(struct mmu_gather *tlb, struct page *page, int page_size)
+#endif
 {
 	ptf_tlb_queue(page);
 	return false;

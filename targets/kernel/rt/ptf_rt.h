@@ -42,4 +42,7 @@ u64 ptf_arch_phys_to_pte_val(u64 pa);
 u64 ptf_arch_pte_to_phys(u64 pte);
 u64 ptf_arch_page_paddr(int lvl, u64 v);
 extern const char ptf_arch_name[];
+void ptf_arch_probe_privileged(void);
+/* host_signals.c */
+void ptf_install_signal_handlers(void);
 #endif

@@ -6,6 +6,7 @@
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 #include <linux/stdarg.h>
+#include <linux/version.h>
 #include "ptf_rt.h"
 
 static struct task_struct ptf_task = { .comm = "ptfold" };
@@ -45,7 +46,11 @@ void __warn_printk(const char *fmt, ...)
 	ptf_env_->report(ptf_env_->ctx, "printk", ptf_op, text);
 }
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 void dump_page(const struct page *page, const char *reason)
+#else
+void dump_page(struct page *page, const char *reason)
+#endif
 {
 	ptf_report("printk", ptf_op, "page dumped because: %s", reason);
 }
