@@ -176,7 +176,7 @@ if [[ ! -f $O/.prepared ]]; then
   done
   kmake prepare || die "prepare of $config failed (log: $log)"
   echo "$donor_id" >"$O/.ptfold-tree"
-  echo "ptfold: prepared in $((SECONDS - prep_start)) s" >>"$log"
+  echo "ptfold: prepared in $((SECONDS - prep_start)) s; CPU (user sys) of kbuild: $(times | tail -1)" >>"$log"
   touch "$O/.prepared"
 fi
 [[ -f $O/.ptfold-tree ]] || echo "$donor_id" >"$O/.ptfold-tree"

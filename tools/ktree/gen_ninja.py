@@ -15,10 +15,13 @@ import subprocess
 import sys
 
 # Kernel files compiled whole, per arch (paths inside the tree; a file a release lacks is skipped).
+# A file with a Kconfig condition is compiled only when the configuration has one of the symbols.
 TREE_FILES = {
-    "arm64": ["arch/arm64/mm/pgd.c"],
-    "x86_64": ["arch/x86/mm/pgtable.c"],
-    "riscv": ["arch/riscv/mm/pgtable.c"],
+    "arm64": [("arch/arm64/mm/pgd.c", None)],
+    "x86_64": [("arch/x86/mm/pgtable.c", None),
+               # __pti_set_user_pgtbl(): set_pgd()/set_p4d() mirror user entries into the PTI copy
+               ("arch/x86/mm/pti.c", ("CONFIG_MITIGATION_PAGE_TABLE_ISOLATION", "CONFIG_PAGE_TABLE_ISOLATION"))],
+    "riscv": [("arch/riscv/mm/pgtable.c", None)],
 }
 SRCARCH = {"arm64": "arm64", "x86_64": "x86", "riscv": "riscv"}
 SHIM = {"arm64": ["arm64", "common", "hostatomics"], "x86_64": ["x86_64", "common"],
@@ -75,7 +78,12 @@ def main():
                   "-fno-sanitize-recover=undefined"]
 
     srcs = [os.path.join(kdir, "rt", f) for f in ("page_alloc.c", "stubs.c", RT_ARCH[a.arch], "ops.c")]
-    srcs += [os.path.join(k, f) for f in TREE_FILES[a.arch] if os.path.exists(os.path.join(k, f))]
+    dotconfig = open(os.path.join(o, ".config")).read().split("\n")
+    for f, cond in TREE_FILES[a.arch]:
+        if cond and not any(f"{c}=y" in dotconfig for c in cond):
+            continue
+        if os.path.exists(os.path.join(k, f)):
+            srcs.append(os.path.join(k, f))
 
     q = lambda xs: " ".join(shlex.quote(x) if "\\\"" not in x else x for x in xs)
     sym = "ptf_ops_" + a.config.replace("-", "_")

@@ -5,6 +5,8 @@
 #include <linux/mm.h>
 #include <asm/pgalloc.h>
 #include <asm/tlb.h>
+#include <asm/sparsemem.h>
+#include <linux/version.h>
 #include "ptf_rt.h"
 
 const char ptf_arch_name[] = "riscv64";
@@ -40,7 +42,11 @@ void ptf_arch_view(struct ptf_view *v)
 	v->l4_enabled = pgtable_l4_enabled;
 	v->l5_enabled = pgtable_l5_enabled;
 	v->va_bits_actual = VA_BITS;
+#ifdef MAX_PHYSMEM_BITS
 	v->phys_mask_shift = MAX_PHYSMEM_BITS;
+#else	/* FLATMEM (6.1's defconfig): what a 44-bit PPN reaches */
+	v->phys_mask_shift = 44 + PAGE_SHIFT;
+#endif
 	v->page_offset = PAGE_OFFSET;
 }
 
@@ -64,13 +70,23 @@ u64 ptf_arch_page_paddr(int lvl, u64 v) { return (u64)__page_val_to_pfn(v) << PA
 
 /* arch/riscv/mm/tlbflush.c and cacheflush.c: there is no TLB or icache behind the simulated
  * tables; the walks read memory directly. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
 }
+#else
+void flush_tlb_all(void)
+{
+}
+#endif
 void flush_tlb_page(struct vm_area_struct *vma, unsigned long addr)
 {
 }
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
 void flush_icache_pte(struct mm_struct *mm, pte_t pte)
+#else
+void flush_icache_pte(pte_t pte)
+#endif
 {
 }
 

@@ -407,10 +407,12 @@ static void ptf_tlb_queue(void *table)
 	ptf_tlb_q[ptf_tlb_n++] = table;
 }
 
+#ifndef tlb_remove_table	/* without MMU_GATHER_TABLE_FREE (6.1 riscv) it is tlb_remove_page() */
 void tlb_remove_table(struct mmu_gather *tlb, void *table)
 {
 	ptf_tlb_queue(table);
 }
+#endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 bool __tlb_remove_page_size(struct mmu_gather *tlb, struct page *page, bool delay_rmap, int page_size)

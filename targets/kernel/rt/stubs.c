@@ -67,7 +67,7 @@ void __rcu_read_unlock(void) {}
 #endif
 
 /* Split page-table locks: a lock per table page when spinlock_t does not fit in struct ptdesc. */
-#if ALLOC_SPLIT_PTLOCKS
+#if ALLOC_SPLIT_PTLOCKS && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 bool ptlock_alloc(struct ptdesc *ptdesc)
 {
 	ptdesc->ptl = calloc(1, sizeof(spinlock_t));
@@ -77,5 +77,16 @@ void ptlock_free(struct ptdesc *ptdesc)
 {
 	free(ptdesc->ptl);
 	ptdesc->ptl = NULL;
+}
+#elif ALLOC_SPLIT_PTLOCKS	/* before struct ptdesc, the lock pointer lived in struct page */
+bool ptlock_alloc(struct page *page)
+{
+	page->ptl = calloc(1, sizeof(spinlock_t));
+	return page->ptl != NULL;
+}
+void ptlock_free(struct page *page)
+{
+	free(page->ptl);
+	page->ptl = NULL;
 }
 #endif
