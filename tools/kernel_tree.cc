@@ -743,7 +743,11 @@ int check_kernel_tree(const std::string& dir, const std::string& overlay, const 
                            overlay.empty() ? "" : ", overlay " + overlay);
   std::cout << "   differential walk, free paths, gup_fast and model-vs-real on the tree's own helpers\n";
   ObjectCache cache;
-  std::map<std::string, std::pair<std::optional<std::string>, std::string>> built;
+  struct Built {
+    std::optional<std::string> so;
+    std::string why, error;
+  };
+  std::map<std::string, Built> built;  // by configuration: one build (or failure) each
   size_t clean = 0, absent = 0, failed = 0, k = 0, wanted = 0;
   for (const TreeGeometry& r : rows) wanted += r.provided;
   std::vector<std::string> reports;
@@ -760,18 +764,23 @@ int check_kernel_tree(const std::string& dir, const std::string& overlay, const 
     // it is built (or found in the cache) once.
     std::string why;
     std::optional<std::string> so;
+    std::string build_error;
     if (auto it = built.find(r.config); it != built.end()) {
-      so = it->second.first;
-      why = it->second.second;
+      so = it->second.so;
+      why = it->second.why;
+      build_error = it->second.error;
     } else {
       try {
         so = build_kernel_object(t, g, overlay, &why);
       } catch (const std::runtime_error& e) {
-        ++failed;
-        std::cout << fmt::format("  {:<24} {:<18} BUILD FAILED: {}\n", g.name, r.config, e.what());
-        continue;
+        build_error = e.what();
       }
-      built[r.config] = {so, why};
+      built[r.config] = {so, why, build_error};
+    }
+    if (!build_error.empty()) {
+      ++failed;
+      std::cout << fmt::format("  {:<24} {:<18} BUILD FAILED: {}\n", g.name, r.config, build_error);
+      continue;
     }
     if (!so) {
       ++absent;

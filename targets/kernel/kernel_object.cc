@@ -30,9 +30,11 @@ KernelObject::KernelObject(const std::string& path) : path_(path) {
   }
 }
 
-KernelObject::~KernelObject() {
-  if (handle_) dlclose(handle_);
-}
+// The object stays mapped until the process exits: its runtime's allocations
+// (the struct page array, the swapper_pg_dir page) hang off its globals, and
+// unmapping them would turn that memory into leaks and any later report from
+// it into a jump to nowhere.
+KernelObject::~KernelObject() = default;
 
 ptf_state kernel_state(const Config& cfg, u64 arena_base, u64 arena_size, u64 phys_offset) {
   ptf_state st{};
