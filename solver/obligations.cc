@@ -208,6 +208,7 @@ struct Item {
   std::function<void(const smt::Model&, Counterexample&)> explain;
   std::string helper;     // the Linux helper at fault when `bad` holds
   bool lockless = false;  // about fast GUP's walk: show it, not the locked one
+  std::vector<BV> inputs; // the item's own symbolic inputs (minimised too)
 };
 
 const char* const kOffsetHelpers[ref::kLinuxLevels] = {"pgd_offset", "p4d_offset", "pud_offset", "pmd_offset",
@@ -291,6 +292,15 @@ Counterexample base_cex(Half& s, const smt::Model& m, Obligation ob, bool lockle
 // to its first model, and the address shown is the simplest one.
 void minimize(smt::Solver& solver, const std::string& name, Bool bad, const std::vector<BV>& xs, smt::Model& m) {
   for (const BV& x : xs) {
+    // Most inputs can be 0 (a table at physical address 0): one query.
+    if (m.eval(x) != 0) {
+      const Bool zero = x == BV(u64{0});
+      if (solver.check(name + "/min", land(bad, zero)).verdict == smt::Verdict::kSat) {
+        m = solver.model();
+        bad = land(bad, zero);
+        continue;
+      }
+    }
     for (int b = 63; b >= 0; --b) {
       const u64 bit = u64{1} << b;
       const Bool clear = (x & BV(bit)) == BV(u64{0});
@@ -347,7 +357,16 @@ HalfResult run_items(smt::Solver& solver, Half& s, Obligation ob, std::vector<It
     }
     if (q.verdict == smt::Verdict::kSat) {
       smt::Model m = solver.model();
-      if (opt.minimize) minimize(solver, q.name, it.bad, {s.va, s.pgd_pa}, m);
+      if (opt.minimize) {
+        // Every input, in the order a reader looks at them: the address,
+        // the pgd, the tables, the stack copies, then the item's own.
+        std::vector<BV> xs = {s.va, s.pgd_pa};
+        for (size_t i = 1; i < s.env.tables().size(); ++i) xs.push_back(s.env.tables()[i]);
+        if (it.lockless)
+          for (const BV& st : s.stack) xs.push_back(st);
+        xs.insert(xs.end(), it.inputs.begin(), it.inputs.end());
+        minimize(solver, q.name, it.bad, xs, m);
+      }
       Counterexample c = base_cex(s, m, ob, it.lockless);
       c.query = q.name;
       c.level = it.level;
@@ -512,7 +531,7 @@ std::vector<Item> descriptor_items(Half& s) {
                                     {"__phys_to_pte_val(pa)", m.eval(s.t->__phys_to_pte_val(pa))},
                                     {"__pte_to_phys(...)", m.eval(back)}};
                      },
-                     "__pte_to_phys"});
+                     "__pte_to_phys", false, {pa}});
   }
   {
     // A page leaf as mk_pte()/pfn_pte() builds it: __phys_to_pte_val(pa)
@@ -538,9 +557,9 @@ std::vector<Item> descriptor_items(Half& s) {
       };
     };
     items.push_back({fmt::format("descriptor/{}/leaf/linux", half), "pte", land(pa_ok, lin != pa),
-                     explain("__pte_to_phys()"), "__pte_to_phys"});
+                     explain("__pte_to_phys()"), "__pte_to_phys", false, {pa, prot}});
     items.push_back({fmt::format("descriptor/{}/leaf/hardware", half), "pte", land(pa_ok, arch != pa),
-                     explain("the hardware"), "mk_leaf"});
+                     explain("the hardware"), "mk_leaf", false, {pa, prot}});
   }
   for (int i = 0; i + 1 < static_cast<int>(s.g.hw.size()); ++i) {
     const std::string name = s.g.hw.at(static_cast<size_t>(i)).name;
@@ -565,9 +584,9 @@ std::vector<Item> descriptor_items(Half& s) {
       };
     };
     items.push_back({fmt::format("descriptor/{}/{}/linux", half, name), name, land(pa_ok, lin != pa),
-                     explain("Linux"), lvl + "_page_paddr"});
+                     explain("Linux"), lvl + "_page_paddr", false, {pa}});
     items.push_back({fmt::format("descriptor/{}/{}/hardware", half, name), name, land(pa_ok, arch != pa),
-                     explain("the hardware"), lvl + "_populate"});
+                     explain("the hardware"), lvl + "_populate", false, {pa}});
   }
   return items;
 }
