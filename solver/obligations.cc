@@ -408,7 +408,7 @@ std::vector<Item> walk_items(Half& s) {
                                              m.eval(root), m.eval(root) & mask);
                        cx.values.push_back({"reserved bits", mask});
                      },
-                     "hw_root"});
+                     "hw_root", false, {}});
   }
   for (int pass = 0; pass < 2; ++pass) {
     const bool lockless = pass == 1;
@@ -432,7 +432,7 @@ std::vector<Item> walk_items(Half& s) {
                                return;
                              }
                        },
-                       lockless ? kLocklessHelpers[ri] : kOffsetHelpers[ri], lockless});
+                       lockless ? kLocklessHelpers[ri] : kOffsetHelpers[ri], lockless, {}});
     }
   }
   return items;
@@ -455,7 +455,7 @@ std::vector<Item> bounds_items(Half& s) {
                        cx.what = fmt::format("the Linux {} entry at pa {:#x} is outside its {} [{:#x}, {:#x})",
                                              lvl, m.eval(p), table, b, b + size);
                      },
-                     kOffsetHelpers[i]});
+                     kOffsetHelpers[i], false, {}});
   }
   for (const ref::WalkStep<BV>& st : s.hw.steps) {
     const Half::Alloc a = s.allocation(st.hw);
@@ -469,7 +469,7 @@ std::vector<Item> bounds_items(Half& s) {
                        cx.what = fmt::format("the hardware's {} entry at pa {:#x} is outside the table's allocation [{:#x}, {:#x})",
                                              name, m.eval(e), b, b + size);
                      },
-                     st.hw == 0 ? "pgd_alloc" : "hw_root"});
+                     st.hw == 0 ? "pgd_alloc" : "hw_root", false, {}});
   }
   return items;
 }
@@ -488,7 +488,7 @@ std::vector<Item> index_items(Half& s) {
                        for (const auto& x : all)
                          cx.values.push_back({fmt::format("{} {} in {}", x.left ? "<<" : ">>", x.amount, x.where), x.amount});
                      },
-                     sr.where});
+                     sr.where, false, {}});
   }
   for (int i = 0; i < ref::kLinuxLevels; ++i) {
     const auto l = static_cast<tgt::Level>(i);
@@ -500,7 +500,7 @@ std::vector<Item> index_items(Half& s) {
                        cx.what = fmt::format("{}_index(addr) = {:#x} is not below PTRS_PER_{} = {}", lvl,
                                              m.eval(idx), [&] { std::string u = lvl; for (char& ch : u) ch = static_cast<char>(toupper(ch)); return u; }(), n);
                      },
-                     lvl + "_index"});
+                     lvl + "_index", false, {}});
   }
   for (const ref::WalkStep<BV>& st : s.hw.steps) {
     const ref::HwLevel& hl = s.g.hw.at(static_cast<size_t>(st.hw));
@@ -512,7 +512,7 @@ std::vector<Item> index_items(Half& s) {
                        cx.what = fmt::format("the hardware's {} index {:#x} is not below its {} entries", name,
                                              m.eval(idx), n);
                      },
-                     "hw_root"});
+                     "hw_root", false, {}});
   }
   return items;
 }
@@ -600,7 +600,7 @@ std::vector<Item> bug_on_items(Half& s) {
                      [helper, what](const smt::Model&, Counterexample& cx) {
                        cx.what = fmt::format("VM_BUG_ON in {}: {}", helper, what);
                      },
-                     helper});
+                     helper, false, {}});
   }
   return items;
 }
