@@ -111,6 +111,15 @@ class Machine {
   // --- pgd bookkeeping (pgd_alloc / pgd_free wrappers of the runner) ---------
   void mark_pgd(u64 pgd, int mm, bool live);
 
+  // --- kernel-tree mode (targets/kernel/kernel_tree.h) -------------------------
+  // The arena a configuration object's struct page array covers, and a
+  // finding it reported (BUG, WARN, bad-page-state, bad-va ...), raised here.
+  u64 arena_base() const { return base_; }
+  u64 arena_size() const { return kArenaPages * page_size_; }
+  [[noreturn]] void report(const char* cls, std::string helper, std::string detail) const {
+    raise(cls, std::move(helper), std::move(detail));
+  }
+
   // --- introspection for oracles ---------------------------------------------
   long nr_pagetable() const { return nr_pagetable_; }
   // Live allocations charged to `mm` (pages and slab objects).

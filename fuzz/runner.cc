@@ -565,37 +565,44 @@ class Runner {
     return true;
   }
 
+  // The executors of fuzz/ops.def's lines.
+  void exec_map(const Op& op) { map(op); }
+  void exec_unmap(const Op& op) { unmap(op); }
+  void exec_munmap(const Op& op) { munmap(op); }
+  void exec_gup(const Op& op) { gup(op); }
+  void exec_hot_add(const Op& op) { hot_add(op); }
+  void exec_hot_remove(const Op& op) { hot_remove(op); }
+  void exec_debug_vm(const Op& op) {
+    if (once(op.kind)) debug_vm(op);
+  }
+  void exec_mm_new(const Op& op) {
+    if (op.mm < kUserMms && !mms_[op.mm].live) {
+      record(op);
+      create_mm(op.mm);
+    }
+  }
+  void exec_mm_free(const Op& op) {
+    if (op.mm < kUserMms && mms_[op.mm].live) {
+      record(op);
+      exit_mmap(op.mm);
+    }
+  }
+  // Boot ops (fuzz/boot_ops.h): run where the model offers the helper.
+  void exec_boot(const Op& op) {
+    if (const tgt::VariantInfo* v = tgt::find_variant(s_.variant); v && boot_op_applies(op, *v, g_) && once(op.kind)) {
+      record(op);
+      out_.checks += run_boot_op(op, *v, g_, s_.phys_offset);
+    }
+  }
+
   void step(const Op& op) {
     switch (op.kind) {
-      case OpKind::kMap: map(op); break;
-      case OpKind::kUnmap: unmap(op); break;
-      case OpKind::kMunmap: munmap(op); break;
-      case OpKind::kGup: gup(op); break;
-      case OpKind::kDebugVm:
-        if (once(op.kind)) debug_vm(op);
-        break;
-      case OpKind::kMmNew:
-        if (op.mm < kUserMms && !mms_[op.mm].live) {
-          record(op);
-          create_mm(op.mm);
-        }
-        break;
-      case OpKind::kMmFree:
-        if (op.mm < kUserMms && mms_[op.mm].live) {
-          record(op);
-          exit_mmap(op.mm);
-        }
-        break;
-      case OpKind::kHotAdd: hot_add(op); break;
-      case OpKind::kHotRemove: hot_remove(op); break;
-      default:
-        // Boot ops (fuzz/boot_ops.h): run where the model offers the helper.
-        if (const tgt::VariantInfo* v = tgt::find_variant(s_.variant);
-            v && boot_op_applies(op, *v, g_) && once(op.kind)) {
-          record(op);
-          out_.checks += run_boot_op(op, *v, g_, s_.phys_offset);
-        }
-        break;
+#define PTFOLD_FUZZ_OP(kind, text, opcode, slots, keys, codec, executor) \
+  case OpKind::k##kind:                                                  \
+    exec_##executor(op);                                                 \
+    break;
+#include "fuzz/ops.def"
+#undef PTFOLD_FUZZ_OP
     }
   }
 
@@ -629,7 +636,9 @@ RunResult run_scenario(const Scenario& s, TraceMode trace) {
   RunResult out;
   const tgt::VariantInfo* v = tgt::find_variant(s.variant);
   const ref::Geometry* g = ref::find(s.geometry);
-  if (!v || !g) throw ScenarioError("unknown variant or geometry: " + s.variant + " / " + s.geometry);
+  if (!v || !g)
+    throw ScenarioError(0, "unknown variant or geometry: " + s.variant + " / " + s.geometry,
+                        "run `ptfold variants` and `ptfold geometries` for the names");
   Machine& m = machine_for(g->page_shift);
   static std::vector<Op> executed;  // reused: no allocation per input
   executed.reserve(kMaxOps);

@@ -13,6 +13,7 @@
 #include "harness/binding.h"
 #include "harness/differential.h"
 #include "tools/cli.h"
+#include "tools/kernel_tree.h"
 #ifdef PTFOLD_WITH_SOLVER
 #include "solver/prove.h"
 #include "solver/report.h"
@@ -29,6 +30,7 @@ struct CheckArgs {
   unsigned random_vas = 64;
   unsigned fuzz_inputs = 200;
   unsigned jobs = 0;
+  std::string kernel_tree, overlay;
 };
 
 // The concrete differential stage; returns the number of failing pairs.
@@ -58,8 +60,11 @@ void add_check_command(CLI::App& app, Action& action) {
   cmd->add_option("--random-vas", a->random_vas, "Random VAs per half in the differential stage")->check(CLI::Range(0u, 100000u));
   cmd->add_option("--fuzz-inputs", a->fuzz_inputs, "Deterministic fuzz inputs per (variant, geometry) and target")->check(CLI::Range(0u, 1000000u));
   cmd->add_option("-j,--jobs", a->jobs, "Proof worker threads (default: all cores)");
-  cmd->callback([&action, a] {
-    action = [a] {
+  CLI::Option* kt = cmd->add_option("--kernel-tree", a->kernel_tree, "Check the real helpers of this Linux tree instead of the models (no DIR: the default tree)")->expected(0, 1);
+  cmd->add_option("--overlay", a->overlay, "With --kernel-tree: a regression overlay (targets/kernel/overlays) on a copy of the tree's headers")->needs(kt);
+  cmd->callback([&action, a, kt] {
+    action = [a, kt] {
+      if (kt->count()) return check_kernel_tree(a->kernel_tree, a->overlay, a->geometry, a->random_vas);
       const auto geos = select_geometries(a->geometry);  // usage error when nothing matches
       std::cout << "== differential walk check (concrete) ==\n";
       int pairs = 0;

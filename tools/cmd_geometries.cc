@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/cli.h"
+#include "tools/kernel_tree.h"
 #include "tools/render.h"
 
 namespace ptfold::cli {
@@ -16,8 +17,11 @@ void add_geometries_command(CLI::App& app, Action& action) {
   auto glob = std::make_shared<std::string>("*");
   cmd->add_flag("--json", *json, "Machine-readable output");
   cmd->add_option("glob", *glob, "Only geometries matching this name or glob");
-  cmd->callback([&action, json, glob] {
-    action = [json, glob] {
+  auto ktree = std::make_shared<std::string>();
+  CLI::Option* kt = cmd->add_option("--kernel-tree", *ktree, "Which geometries this Linux tree provides, and why not (no DIR: the default tree)")->expected(0, 1);
+  cmd->callback([&action, json, glob, ktree, kt] {
+    action = [json, glob, ktree, kt] {
+      if (kt->count()) return geometries_kernel_tree(*ktree, *glob, *json);
       const auto geos = select_geometries(*glob);
       if (*json) {
         nlohmann::json out = nlohmann::json::array();

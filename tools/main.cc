@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add_variants_command(app, action);
   add_replay_command(app, action);
   add_decode_command(app, action);
+  add_campaign_command(app, action);
 #ifdef PTFOLD_WITH_SOLVER
   add_prove_command(app, action);
 #endif

@@ -21,7 +21,7 @@ const char* kUnmapAll =
     "munmap mm0 va=0x400000 len=0x1000\n";
 
 std::string first_line(const std::string& variant, const std::string& geometry) {
-  const RunResult r = run_scenario(parse_text(header(variant, geometry) + kUnmapAll));
+  const RunResult r = run_scenario(parse_normalised(header(variant, geometry) + kUnmapAll));
   return r.finding ? r.finding->first_line() : "";
 }
 
