@@ -259,9 +259,13 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
   // names no page on configurations without MEMCG, and the kernel does not
   // say which level a ctor was for - the call does.
   void sync_new_tables() {
-    for (const auto& [va, lvl] : fresh_)
+    for (const auto& fresh : fresh_) {
+      // (Named copies, not a structured binding: clang 14 cannot capture those.)
+      const auto va = fresh.first;
+      const auto lvl = fresh.second;
       if (o_.page_is_table(va) && typed_.insert(va).second)
         guarded([&]() -> int { this->env_.pagetable_ctor(va, lvl); return 0; }, 0);
+    }
     fresh_.clear();
   }
   void sync_freed_table(u64 va) {
