@@ -210,6 +210,7 @@ struct Item {
   std::function<void(const smt::Model&, Counterexample&)> explain;
   std::string helper;     // the Linux helper at fault when `bad` holds
   bool lockless = false;  // about fast GUP's walk: show it, not the locked one
+  std::vector<BV> inputs; // the item's own symbolic inputs (minimised too)
 };
 
 const char* const kOffsetHelpers[tgt::kLevels] = {"pgd_offset", "p4d_offset", "pud_offset", "pmd_offset",
@@ -293,6 +294,15 @@ Counterexample base_cex(Half& s, const smt::Model& m, Obligation ob, bool lockle
 // to its first model, and the address shown is the simplest one.
 void minimize(smt::Solver& solver, const std::string& name, Bool bad, const std::vector<BV>& xs, smt::Model& m) {
   for (const BV& x : xs) {
+    // Most inputs can be 0 (a table at physical address 0): one query.
+    if (m.eval(x) != 0) {
+      const Bool zero = x == BV(u64{0});
+      if (solver.check(name + "/min", land(bad, zero)).verdict == smt::Verdict::kSat) {
+        m = solver.model();
+        bad = land(bad, zero);
+        continue;
+      }
+    }
     for (int b = 63; b >= 0; --b) {
       const u64 bit = u64{1} << b;
       const Bool clear = (x & BV(bit)) == BV(u64{0});
@@ -349,7 +359,16 @@ HalfResult run_items(smt::Solver& solver, Half& s, Obligation ob, std::vector<It
     }
     if (q.verdict == smt::Verdict::kSat) {
       smt::Model m = solver.model();
-      if (opt.minimize) minimize(solver, q.name, it.bad, {s.va, s.pgd_pa}, m);
+      if (opt.minimize) {
+        // Every input, in the order a reader looks at them: the address,
+        // the pgd, the tables, the stack copies, then the item's own.
+        std::vector<BV> xs = {s.va, s.pgd_pa};
+        for (size_t i = 1; i < s.env.tables().size(); ++i) xs.push_back(s.env.tables()[i]);
+        if (it.lockless)
+          for (const BV& st : s.stack) xs.push_back(st);
+        xs.insert(xs.end(), it.inputs.begin(), it.inputs.end());
+        minimize(solver, q.name, it.bad, xs, m);
+      }
       Counterexample c = base_cex(s, m, ob, it.lockless);
       c.query = q.name;
       c.level = it.level;
@@ -391,7 +410,7 @@ std::vector<Item> walk_items(Half& s) {
                                              m.eval(root), m.eval(root) & mask);
                        cx.values.push_back({"reserved bits", mask});
                      },
-                     "hw_root"});
+                     "hw_root", false, {}});
   }
   for (int pass = 0; pass < 2; ++pass) {
     const bool lockless = pass == 1;
@@ -415,7 +434,7 @@ std::vector<Item> walk_items(Half& s) {
                                return;
                              }
                        },
-                       lockless ? kLocklessHelpers[ri] : kOffsetHelpers[ri], lockless});
+                       lockless ? kLocklessHelpers[ri] : kOffsetHelpers[ri], lockless, {}});
     }
   }
   return items;
@@ -438,7 +457,7 @@ std::vector<Item> bounds_items(Half& s) {
                        cx.what = fmt::format("the Linux {} entry at pa {:#x} is outside its {} [{:#x}, {:#x})",
                                              lvl, m.eval(p), table, b, b + size);
                      },
-                     kOffsetHelpers[i]});
+                     kOffsetHelpers[i], false, {}});
   }
   for (const ref::WalkStep<BV>& st : s.hw.steps) {
     const Half::Alloc a = s.allocation(st.hw);
@@ -452,7 +471,7 @@ std::vector<Item> bounds_items(Half& s) {
                        cx.what = fmt::format("the hardware's {} entry at pa {:#x} is outside the table's allocation [{:#x}, {:#x})",
                                              name, m.eval(e), b, b + size);
                      },
-                     st.hw == 0 ? "pgd_alloc" : "hw_root"});
+                     st.hw == 0 ? "pgd_alloc" : "hw_root", false, {}});
   }
   return items;
 }
@@ -471,7 +490,7 @@ std::vector<Item> index_items(Half& s) {
                        for (const auto& x : all)
                          cx.values.push_back({fmt::format("{} {} in {}", x.left ? "<<" : ">>", x.amount, x.where), x.amount});
                      },
-                     sr.where});
+                     sr.where, false, {}});
   }
   for (int i = 0; i < tgt::kLevels; ++i) {
     const auto l = static_cast<tgt::Level>(i);
@@ -483,7 +502,7 @@ std::vector<Item> index_items(Half& s) {
                        cx.what = fmt::format("{}_index(addr) = {:#x} is not below PTRS_PER_{} = {}", lvl,
                                              m.eval(idx), [&] { std::string u = lvl; for (char& ch : u) ch = static_cast<char>(toupper(ch)); return u; }(), n);
                      },
-                     lvl + "_index"});
+                     lvl + "_index", false, {}});
   }
   for (const ref::WalkStep<BV>& st : s.hw.steps) {
     const ref::HwLevel& hl = s.g.hw.at(static_cast<size_t>(st.hw));
@@ -495,7 +514,7 @@ std::vector<Item> index_items(Half& s) {
                        cx.what = fmt::format("the hardware's {} index {:#x} is not below its {} entries", name,
                                              m.eval(idx), n);
                      },
-                     "hw_root"});
+                     "hw_root", false, {}});
   }
   return items;
 }
@@ -514,7 +533,7 @@ std::vector<Item> descriptor_items(Half& s) {
                                     {"__phys_to_pte_val(pa)", m.eval(s.t->__phys_to_pte_val(pa))},
                                     {"__pte_to_phys(...)", m.eval(back)}};
                      },
-                     "__pte_to_phys"});
+                     "__pte_to_phys", false, {pa}});
   }
   {
     // A page leaf as mk_pte()/pfn_pte() builds it: __phys_to_pte_val(pa)
@@ -540,9 +559,9 @@ std::vector<Item> descriptor_items(Half& s) {
       };
     };
     items.push_back({fmt::format("descriptor/{}/leaf/linux", half), "pte", land(pa_ok, lin != pa),
-                     explain("__pte_to_phys()"), "__pte_to_phys"});
+                     explain("__pte_to_phys()"), "__pte_to_phys", false, {pa, prot}});
     items.push_back({fmt::format("descriptor/{}/leaf/hardware", half), "pte", land(pa_ok, arch != pa),
-                     explain("the hardware"), "mk_leaf"});
+                     explain("the hardware"), "mk_leaf", false, {pa, prot}});
   }
   for (int i = 0; i + 1 < static_cast<int>(s.g.hw.size()); ++i) {
     const std::string name = s.g.hw.at(static_cast<size_t>(i)).name;
@@ -567,9 +586,9 @@ std::vector<Item> descriptor_items(Half& s) {
       };
     };
     items.push_back({fmt::format("descriptor/{}/{}/linux", half, name), name, land(pa_ok, lin != pa),
-                     explain("Linux"), lvl + "_page_paddr"});
+                     explain("Linux"), lvl + "_page_paddr", false, {pa}});
     items.push_back({fmt::format("descriptor/{}/{}/hardware", half, name), name, land(pa_ok, arch != pa),
-                     explain("the hardware"), lvl + "_populate"});
+                     explain("the hardware"), lvl + "_populate", false, {pa}});
   }
   return items;
 }
@@ -583,7 +602,7 @@ std::vector<Item> bug_on_items(Half& s) {
                      [helper, what](const smt::Model&, Counterexample& cx) {
                        cx.what = fmt::format("VM_BUG_ON in {}: {}", helper, what);
                      },
-                     helper});
+                     helper, false, {}});
   }
   return items;
 }

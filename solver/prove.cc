@@ -169,10 +169,14 @@ MatrixResult prove_matrix(const ProveOptions& opt) {
   r.jobs = jobs;
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    // One fresh Z3 context per pair (contexts are not shared between
-    // threads either): a pair's queries then run in the same solver state
-    // whichever worker takes it, so -j never changes a model Z3 returns.
-    for (size_t i = next++; i < pairs.size(); i = next++) r.rows[i] = prove_pair(*pairs[i].first, *pairs[i].second, opt);
+    // One Z3 context per worker (contexts are not shared between threads).
+    // Which pairs a worker ran before changes the models Z3 returns, so
+    // counterexamples are minimised over every input (obligations.cc): the
+    // output is then the same at every -j.
+    smt::Context ctx;
+    smt::Scope scope(ctx);
+    for (size_t i = next++; i < pairs.size(); i = next++)
+      r.rows[i] = prove_pair_in(ctx, *pairs[i].first, *pairs[i].second, opt);
   };
   if (jobs == 1) {
     worker();

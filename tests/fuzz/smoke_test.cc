@@ -42,7 +42,8 @@ TEST(Smoke, lockless_stackcopy_is_found_on_the_stack) {
 // before any random input: a seed that kills a variant finds it with no
 // random input at all.
 TEST(Smoke, geometry_glob_scopes_the_pairs_and_seeds_run_first) {
-  const std::string seed = R"(variant arm64-pudfree-nodtor
+  const std::string seed = R"(ptfold-scenario v1
+variant arm64-pudfree-nodtor
 geometry arm64-4k-va48
 map mm0 va=0x400000 pa=0x80000000 level=pte race=pud
 )";
