@@ -545,12 +545,18 @@ void Campaign::handle_crash(const std::string& fuzzer, const fs::path& artifact,
             {"minimised", false}, {"minimised_bytes", fs::file_size(dir / "original.bin")}};
   if (existing) f["found_at_s"] = (*existing)["found_at_s"];
   fs::copy_file(dir / "original.bin", dir / "crash.bin", fs::copy_options::overwrite_existing);
+  const bool replacing = existing != nullptr;
+  existing = nullptr;  // minimise() may add findings: the array can move
   if (!g_stop) minimise(f, depth);
   finalise(f);
-  if (existing) *existing = f;
-  else state_["findings"].push_back(f);
+  if (replacing) {
+    for (json& e : state_["findings"])
+      if (e["key"] == key) e = f;
+  } else {
+    state_["findings"].push_back(f);
+  }
   save_state();
-  std::fprintf(stdout, "campaign: %s finding: %s\n", existing ? "better" : "new", key.c_str());
+  std::fprintf(stdout, "campaign: %s finding: %s\n", replacing ? "better" : "new", key.c_str());
   std::fflush(stdout);
 }
 
@@ -571,7 +577,7 @@ void Campaign::minimise(json& f, int depth) {
     fs::create_directories(tmp);
     const fs::path out = tmp / "min.bin", log = o_.dir / "logs" / "minimise.log";
     fs::remove(log);
-    run_command({binary(fuzzer).string(), "-minimize_crash=1", fmt::format("-runs={}", o_.minimize_runs),
+    run_command({binary(fuzzer).string(), "-minimize_crash=1", fmt::format("-runs={}", o_.minimize_runs), "-max_total_time=30",
          fmt::format("-seed={}", attempt), "-exact_artifact_path=" + out.string(),
          "-artifact_prefix=" + tmp.string() + "/", (dir / "crash.bin").string()},
         env, log, 1);
@@ -635,6 +641,7 @@ void Campaign::finalise(json& f) {
       ok = fuzz::decode_ops(b.data(), b.size(), pairs_, &s);
     }
     if (ok) {
+      f["variant"] = s.variant;
       const std::string text = fmt::format(
           "# {}\n# found by fuzz_ops in `ptfold campaign` (variant {}, geometries {}); replay:\n"
           "#   ptfold replay {}/finding.scn\n{}",
@@ -652,6 +659,8 @@ void Campaign::finalise(json& f) {
       }
     }
   } else {
+    const std::vector<uint8_t> b = read_bytes(dir / "crash.bin");
+    if (fuzzer == "fuzz_walk" && !b.empty()) f["variant"] = pairs_[b[0] % pairs_.size()].variant->name;
     const size_t at = report.find("op trace");
     const size_t nl = at == std::string::npos ? std::string::npos : report.find('\n', at);
     if (nl != std::string::npos) {
@@ -813,7 +822,7 @@ json Campaign::source_coverage() {
   const fs::path js = o_.dir / "tmp" / "coverage-export.json";
   fs::remove(js);
   {
-    const pid_t pid = spawn(exp, {}, js);
+    const pid_t pid = spawn(exp, {}, js, o_.dir / "logs" / "coverage.log");  // warnings apart from the JSON
     std::optional<int> st;
     while (!(st = poll_exit(pid))) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -49,7 +49,7 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& log) {
+pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& log, const fs::path& err) {
   // Everything the child needs is built before fork(): after it, only
   // async-signal-safe calls.
   std::vector<std::string> env_strings;
@@ -67,15 +67,17 @@ pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path
   cargv.push_back(nullptr);
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open " + log.string() + ": " + std::strerror(errno));
+  const int efd = err.empty() ? -1 : ::open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fd);
+    if (efd >= 0) ::close(efd);
     throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   }
   if (pid == 0) {
     ::setpgid(0, 0);
     ::dup2(fd, STDOUT_FILENO);
-    ::dup2(fd, STDERR_FILENO);
+    ::dup2(efd >= 0 ? efd : fd, STDERR_FILENO);
     const int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
     ::signal(SIGINT, SIG_DFL);
@@ -87,6 +89,7 @@ pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path
   }
   ::setpgid(pid, pid);  // also from the parent: no race with an early signal
   ::close(fd);
+  if (efd >= 0) ::close(efd);
   return pid;
 }
 

@@ -29,8 +29,8 @@ using Env = std::vector<std::pair<std::string, std::string>>;
 
 // A child process in its own process group (a terminal's Ctrl-C reaches the
 // supervisor only, which stops its children in order), stdout and stderr
-// appended to `log`.
-pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& log);
+// appended to `log` (stderr to `err` instead when given).
+pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& log, const fs::path& err = {});
 // Non-blocking: the exit status (WEXITSTATUS, or 128 + signal) once the
 // child ended.
 std::optional<int> poll_exit(pid_t pid);
