@@ -323,10 +323,30 @@ void Campaign::seed_corpus(const std::string& fuzzer) {
     }
     fs::remove_all(tmp / "out");
   }
-  fs::create_directories(dir.parent_path());
+  // The seeds enter the corpus through libFuzzer's merge, which runs each
+  // in a child process and goes on after a crash: a seed that already finds
+  // a bug (a bug variant's) becomes a finding here instead of ending every
+  // worker at start-up, and only seeds that add coverage are kept.
   fs::remove_all(dir);
-  fs::rename(tmp, dir);
+  fs::create_directories(dir);
+  fs::create_directories(o_.dir / "crashes" / fuzzer);
+  const fs::path log = o_.dir / "logs" / fmt::format("seed-merge-{}.log", fuzzer);
+  fs::remove(log);
+  const int st = run_command({binary(fuzzer).string(), "-merge=1",
+                              "-merge_control_file=" + (o_.dir / "tmp" / "seed-merge.ctl").string(),
+                              "-artifact_prefix=" + (o_.dir / "crashes" / fuzzer).string() + "/", dir.string(),
+                              tmp.string()},
+                             worker_env(), log, 1);
+  if (g_stop) throw UsageError("interrupted while seeding the corpus", "run the campaign again to seed it");
+  if (st != 0) {  // keep every seed; the workers' quarantine handles crashing ones
+    fs::remove_all(dir);
+    fs::rename(tmp, dir);
+  }
+  fs::remove_all(tmp);
+  fs::remove(o_.dir / "tmp" / "seed-merge.ctl");
   state_["seeded"][fuzzer] = n;
+  for (const Crash& c : parse_crashes(read_text(log)))
+    if (fs::exists(c.artifact)) handle_crash(fuzzer, c.artifact, c.key);
 }
 
 // --- fuzzing -----------------------------------------------------------------
@@ -831,7 +851,8 @@ json Campaign::source_coverage() {
     const std::string source = fs::weakly_canonical(o_.scenarios / ".." / "..").string();
     std::map<std::string, std::array<uint64_t, 6>> acc;  // lines, functions, regions: covered/count
     for (const json& file : e["data"][0]["files"]) {
-      const std::string name = file["filename"];
+      // Compilers record paths as given (build/coverage/../../targets/...).
+      const std::string name = fs::path(file["filename"].get<std::string>()).lexically_normal().string();
       std::string area = "other";
       if (name.rfind(source + "/", 0) == 0) {
         const std::string rel = name.substr(source.size() + 1);

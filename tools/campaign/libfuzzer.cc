@@ -166,6 +166,25 @@ std::optional<Crash> parse_crash(const std::string& text) {
   return c;
 }
 
+std::vector<Crash> parse_crashes(const std::string& text) {
+  std::vector<Crash> out;
+  std::istringstream in(text);
+  std::string line, key, summary;
+  while (std::getline(in, line)) {
+    if (key.empty() && is_ptfold_key(line)) key = line;
+    if (summary.empty() && starts_with(line, "SUMMARY: ")) summary = line;
+    const size_t at = line.find("Test unit written to ");
+    if (at == std::string::npos) continue;
+    Crash c;
+    c.artifact = line.substr(at + std::strlen("Test unit written to "));
+    c.key = !key.empty() ? key : !summary.empty() ? summary : "SUMMARY: unknown crash (no report line)";
+    out.push_back(c);
+    key.clear();
+    summary.clear();
+  }
+  return out;
+}
+
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

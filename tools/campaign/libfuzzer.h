@@ -57,6 +57,10 @@ struct Crash {
 };
 std::optional<Crash> parse_crash(const std::string& log_text);
 
+// Every crash a log holds, in order: a merge's inner processes crash on
+// one input each, restart, and go on.
+std::vector<Crash> parse_crashes(const std::string& log_text);
+
 // Whether `key` is one of our findings' first lines.
 bool is_ptfold_key(const std::string& key);
 
