@@ -32,8 +32,13 @@ if(PTFOLD_LIBFUZZER OR PTFOLD_LIB_FUZZING_ENGINE)
   endif()
   set(_allow ${PROJECT_SOURCE_DIR}/fuzz/coverage-allowlist.txt)
   set(_ignore ${PROJECT_SOURCE_DIR}/fuzz/coverage-ignorelist.txt)
-  include(CheckCXXCompilerFlag)
-  check_cxx_compiler_flag(-fsanitize-coverage-allowlist=${_allow} PTFOLD_HAVE_COVERAGE_ALLOWLIST)
+  # A compile check, not check_cxx_compiler_flag: that one also fails on any
+  # "unknown warning option" warning from the flags OSS-Fuzz passes in
+  # CXXFLAGS (-Wno-error=<newer warning> on an older clang).
+  include(CheckCXXSourceCompiles)
+  set(CMAKE_REQUIRED_FLAGS -fsanitize-coverage-allowlist=${_allow})
+  check_cxx_source_compiles("int main() { return 0; }" PTFOLD_HAVE_COVERAGE_ALLOWLIST)
+  unset(CMAKE_REQUIRED_FLAGS)
   if(PTFOLD_HAVE_COVERAGE_ALLOWLIST)
     # The lists' hashes are definitions, so editing a list rebuilds what it covers.
     file(SHA1 ${_allow} _allow_sha1)

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -17,6 +18,7 @@
 #include "base/static_vec.h"
 #include "fuzz/reader.h"
 #include "harness/binding.h"
+#include "harness/linux_view.h"
 #include "reference/dispatch.h"
 #include "reference/root.h"
 #include "targets/boot.h"
@@ -299,21 +301,6 @@ bool is_boot_op(OpKind k) {
   return std::find(std::begin(kBootKinds), std::end(kBootKinds), k) != std::end(kBootKinds);
 }
 
-// Opcodes 0x8c-0x8f (any bits 4-6) are the first four boot ops; 0xfc and
-// 0xfd, bits 4-6 all set, the other two.
-bool boot_opcode(uint8_t b, OpKind* kind) {
-  if (!(b & 0x80) || (b & 15) < 12) return false;
-  const bool second = (b & 0x70) == 0x70 && (b & 15) < 14;
-  *kind = kBootKinds[(b & 15) - 12 + (second ? 4 : 0)];
-  return true;
-}
-
-uint8_t boot_opcode_for(OpKind k) {
-  for (uint8_t i = 0; i < std::size(kBootKinds); ++i)
-    if (kBootKinds[i] == k) return static_cast<uint8_t>(i < 4 ? 0x80 | (12 + i) : 0xfc + (i - 4));
-  return 0;
-}
-
 void normalise_boot_op(Op* op, const tgt::VariantInfo& v, const ref::Geometry& g) {
   const Limits& l = limits_for(v, g);
   op->mm = 0;
@@ -370,7 +357,6 @@ void decode_boot_op(Reader& r, const tgt::VariantInfo& v, const ref::Geometry& g
 }
 
 void encode_boot_op(std::vector<uint8_t>& out, const Op& op, const tgt::VariantInfo& v, const ref::Geometry& g) {
-  out.push_back(boot_opcode_for(op.kind));
   switch (op.kind) {
     case OpKind::kEarlyP4d:
       out.push_back(0x80);
@@ -395,43 +381,6 @@ void encode_boot_op(std::vector<uint8_t>& out, const Op& op, const tgt::VariantI
     default:
       break;
   }
-}
-
-std::string boot_op_text(const Op& op) {
-  switch (op.kind) {
-    case OpKind::kEarlyP4d: return fmt::format("kasan-early-p4d va={:#x} image-off={:#x}", op.va, op.pa);
-    case OpKind::kStartupIdentity: return fmt::format("startup-identity pa={:#x} size={:#x}", op.pa, op.len);
-    case OpKind::kModeProbe: return fmt::format("mode-probe pa={:#x}", op.pa);
-    case OpKind::kGstageBlock: return fmt::format("gstage-block size={:#x}", op.len);
-    case OpKind::kKptiNg: return "kpti-ng";
-    case OpKind::kKvmUserWalk: return "kvm-user-walk";
-    default: return "?";
-  }
-}
-
-bool parse_boot_op(std::string_view cmd, const std::function<u64(std::string_view)>& need, Op* op) {
-  if (cmd == "kasan-early-p4d") {
-    op->kind = OpKind::kEarlyP4d;
-    op->va = need("va");
-    op->pa = need("image-off");
-  } else if (cmd == "startup-identity") {
-    op->kind = OpKind::kStartupIdentity;
-    op->pa = need("pa");
-    op->len = need("size");
-  } else if (cmd == "mode-probe") {
-    op->kind = OpKind::kModeProbe;
-    op->pa = need("pa");
-  } else if (cmd == "gstage-block") {
-    op->kind = OpKind::kGstageBlock;
-    op->len = need("size");
-  } else if (cmd == "kpti-ng") {
-    op->kind = OpKind::kKptiNg;
-  } else if (cmd == "kvm-user-walk") {
-    op->kind = OpKind::kKvmUserWalk;
-  } else {
-    return false;
-  }
-  return true;
 }
 
 bool boot_op_applies(const Op& op, const tgt::VariantInfo& v, const ref::Geometry& g) {
@@ -505,8 +454,8 @@ size_t run_boot_op(const Op& op, const tgt::VariantInfo& v, const ref::Geometry&
       const u64 got = b->early_p4d_offset(pgdp, op.va, page_offset, phys_base);
       ++checks;
       u64 want = pgdp;
-      const ref::LinuxLevel& lp4d = g.lin(ref::Level::kP4d);
-      if (lp4d.fold == ref::Fold::kNone) {
+      const harness::LinuxLevel& lp4d = harness::linux_view(v.name, g).lin(Level::kP4d);
+      if (lp4d.fold == harness::Fold::kNone) {
         const ref::WalkResult<u64> hw = ref::walk_half(g, half_index(g, true), op.va, b->early_root(env.pa(pgd)),
                                                        env, ref::WalkOptions{.tables_only = true});
         const ref::WalkStep<u64>* step = nullptr;

@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
       const Scenario s = parse_text(text);
       write_file(out / "fuzz_ops" / (in.stem().string() + ".bin"), encode_ops(s, pairs));
     } catch (const ScenarioError& e) {
-      std::fprintf(stderr, "ptfold: error: %s: %s (fix the scenario text)\n", in.string().c_str(), e.what());
+      std::fprintf(stderr, "ptfold: error: %s:%d: %s (%s)\n", in.string().c_str(), e.line, e.problem.c_str(),
+                   e.fix.c_str());
       return 2;
     }
   }

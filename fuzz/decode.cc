@@ -39,17 +39,9 @@ u64 decode_va(Reader& r, const ref::Geometry& g, const ref::Half& h) {
   return place_in_half(h, va, g.page_size());
 }
 
-bool block_allowed(const ref::Geometry& g, Level l) {
-  if (l == Level::kPte) return true;
-  const ref::LinuxLevel& ll = g.lin(static_cast<ref::Level>(l));
-  if (ll.fold != ref::Fold::kNone) return false;
-  if (l == Level::kPud && g.lin(ref::Level::kPmd).fold != ref::Fold::kNone) return false;
-  return g.hw[static_cast<size_t>(ll.hw)].leaf_ok;
-}
+bool block_allowed(const harness::LinuxView& v, Level l) { return v.leaf_ok(l); }
 
-u64 leaf_size(const ref::Geometry& g, Level l) {
-  return u64{1} << g.lin(static_cast<ref::Level>(l)).shift;
-}
+u64 leaf_size(const harness::LinuxView& v, Level l) { return u64{1} << v.lin(l).shift; }
 
 StaticVec<u64, 3> phys_offsets_for(unsigned pa_bits) {
   StaticVec<u64, 3> out;

@@ -9,6 +9,7 @@
 
 #include "base/static_vec.h"
 #include "base/word.h"
+#include "harness/linux_view.h"
 #include "reference/geometry.h"
 #include "targets/config.h"
 
@@ -25,11 +26,11 @@ u64 decode_va(Reader& r, const ref::Geometry& g, const ref::Half& h);
 // n entries (n a power of two): 0-3, last, last but one, middle, or hashed
 // from the mode byte. Shared by every per-level address decoder.
 u64 pick_level_index(unsigned sel, uint8_t mode, size_t i, u64 n);
-// Whether the geometry can map a leaf at Linux level l (pte always; pmd/pud
-// blocks where the level is real and the hardware allows a block there).
-bool block_allowed(const ref::Geometry& g, tgt::Level l);
-// Bytes mapped by a level-l leaf in the Linux view.
-u64 leaf_size(const ref::Geometry& g, tgt::Level l);
+// Whether the target maps a leaf at Linux level l (pte always; pmd/pud
+// blocks where its LinuxView has them).
+bool block_allowed(const harness::LinuxView& v, tgt::Level l);
+// Bytes mapped by a level-l leaf in the LinuxView (1 << the level's shift).
+u64 leaf_size(const harness::LinuxView& v, tgt::Level l);
 
 // The PA size table and leaf addresses are kept below: min(the model's
 // PHYS_MASK_SHIFT, the CPU's output-address size).

@@ -22,7 +22,7 @@
 namespace ptfold::fuzz {
 
 // How a page still typed as a page table prints at free time
-// (linux-folding.md §2.4, bug-zoo O1).
+// (linux-folding.md §2.4, docs/oracles.md O1).
 enum class PageTypeEncoding {
   kPgty,    // 6.12: page_type 0xf2000000, "page_type: f2(table)", mapcount:0
   kLegacy,  // v6.8/v6.9: page_type 0xfffffdff, "mapcount:-512"
@@ -89,7 +89,7 @@ class Machine {
   // from before its unmap until tlb_finish_mmu()); -1: no walker. Freeing a
   // page-table page of that mm at once - not through the mmu_gather, whose
   // frees wait for every such walk (RCU table free) - is a finding
-  // ("lockless-free", bug-zoo O10).
+  // ("lockless-free", docs/oracles.md O10).
   void set_lockless_walkers(int mm) { lockless_mm_ = mm; }
   // gup_fast's on-stack entry copies (targets/mm/gup.h).
   void stack_copy_push(u64 addr);
@@ -110,6 +110,15 @@ class Machine {
 
   // --- pgd bookkeeping (pgd_alloc / pgd_free wrappers of the runner) ---------
   void mark_pgd(u64 pgd, int mm, bool live);
+
+  // --- kernel-tree mode (targets/kernel/kernel_tree.h) -------------------------
+  // The arena a configuration object's struct page array covers, and a
+  // finding it reported (BUG, WARN, bad-page-state, bad-va ...), raised here.
+  u64 arena_base() const { return base_; }
+  u64 arena_size() const { return kArenaPages * page_size_; }
+  [[noreturn]] void report(const char* cls, std::string helper, std::string detail) const {
+    raise(cls, std::move(helper), std::move(detail));
+  }
 
   // --- introspection for oracles ---------------------------------------------
   long nr_pagetable() const { return nr_pagetable_; }

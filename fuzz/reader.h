@@ -20,6 +20,7 @@ class Reader {
   uint16_t u16le() { return static_cast<uint16_t>(le(2)); }
   uint32_t u32le() { return static_cast<uint32_t>(le(4)); }
   uint64_t u40le() { return le(5); }
+  uint64_t u48le() { return le(6); }
   uint64_t u64le() { return le(8); }
 
  private:

@@ -76,14 +76,15 @@ struct MmState {
 
 class Runner {
  public:
-  Runner(const Scenario& s, Table& t, const ref::Geometry& g, unsigned pa_bits, Machine& m, RunResult& out,
+  Runner(const Scenario& s, Table& t, const ref::Geometry& g, const PairFacts& facts, Machine& m, RunResult& out,
          std::vector<Op>& executed, MmState (&mms)[kDebugMm + 1])
-      : s_(s), g_(g), m_(m), out_(out), t_(&t), executed_(executed), mms_(mms) {
+      : s_(s), g_(g), v_(*facts.view), m_(m), out_(out), t_(&t), executed_(executed), mms_(mms) {
+    const unsigned pa_bits = facts.pa_bits;
     for (MmState& st : mms_) st.reset();
     m_.reset(s.phys_offset, s.slab_slot, s.page_type);
     m_.set_geometry_name(g.name);
     executed_.clear();
-    if (!t_->hotplug_linear_map().empty()) boot_memory(pa_bits);
+    if (!v_.linear_map.empty()) boot_memory(pa_bits);
   }
 
   void run() {
@@ -124,7 +125,7 @@ class Runner {
       if (g_.halves[i].upper == (slot == kKernelMm)) return static_cast<int>(i);
     return 0;
   }
-  u64 leaf_size(Level l) const { return l == Level::kPte ? t_->PAGE_SIZE() : u64{1} << t_->shift(l); }
+  u64 leaf_size(Level l) const { return u64{1} << v_.lin(l).shift; }
 
   void create_mm(int slot) {
     MmState& st = mms_[slot];
@@ -183,21 +184,21 @@ class Runner {
     harness::LinuxWalk<u64> lw;
     lw.addr = va;
     int depth = -1;
-    for (const ref::WalkStep<u64>& stp : hw.steps) depth = std::max(depth, static_cast<int>(g_.reader_of(stp.hw)));
+    for (const ref::WalkStep<u64>& stp : hw.steps) depth = std::max(depth, static_cast<int>(v_.reader_of(stp.hw)));
     for (int i = 0; i <= depth; ++i) {
       const auto l = static_cast<Level>(i);
       lw.index[i] = t_->index(l, va);
       lw.ptr[i] = t_->offset(l, i == 0 ? st.mm.pgd : lw.ptr[i - 1], va);
     }
-    for (const auto& c : harness::level_compares(g_, *t_, lw, hw))
+    for (const auto& c : harness::level_compares(v_, *t_, lw, hw))
       if (!c.equal)
         fail("walk-mismatch", offset_helper(static_cast<Level>(c.reader), false),
              fmt::format("va {:#x} ({}): at hardware level {} the {} entry\n"
                          "expected: pa {:#x} (the entry the hardware reads)\n"
                          "actual:   pa {:#x} (the entry {} computes)",
-                         va, h.name, g_.hw[c.hw].name, ref::level_name(c.reader), c.hw_entry, c.linux_entry_pa,
+                         va, h.name, g_.hw[c.hw].name, tgt::level_name(c.reader), c.hw_entry, c.linux_entry_pa,
                          offset_helper(static_cast<Level>(c.reader), false)));
-    const int fault_reader = hw.fault_hw >= 0 ? static_cast<int>(g_.reader_of(hw.fault_hw)) : 0;
+    const int fault_reader = hw.fault_hw >= 0 ? static_cast<int>(v_.reader_of(hw.fault_hw)) : 0;
     if (want) {
       const u64 expect = want->pa + (va - want->va);
       if (!hw.ok()) {
@@ -217,7 +218,7 @@ class Runner {
                          va, h.name, tgt::level_name(want->leaf), expect, leaf_size(want->leaf), hw.oa,
                          hw.leaf_size));
     } else if (hw.ok()) {
-      const auto r = static_cast<Level>(g_.reader_of(hw.leaf_hw));
+      const auto r = v_.reader_of(hw.leaf_hw);
       fail("walk-mismatch", std::string(tgt::level_name(r)) + "_clear",
            fmt::format("va {:#x} ({}) is not mapped\nexpected: a translation fault\n"
                        "actual:   translates to pa {:#x} through a {} leaf",
@@ -334,7 +335,7 @@ class Runner {
   // must accept exactly the ranges the linear map holds.
   void hot_add(const Op& op) {
     MmState& st = mms_[kKernelMm];
-    const tgt::LinearMap lm = t_->hotplug_linear_map();
+    const tgt::LinearMap& lm = v_.linear_map;
     if (lm.empty() || !st.live || op.len == 0) return;
     // Memory that is there already (boot memory, a range added before)
     // fails on its resource, before any of this runs.
@@ -377,7 +378,7 @@ class Runner {
   // leaves cleared, every table the range emptied freed.
   void hot_remove(const Op& op) {
     MmState& st = mms_[kKernelMm];
-    const tgt::LinearMap lm = t_->hotplug_linear_map();
+    const tgt::LinearMap& lm = v_.linear_map;
     if (lm.empty() || !st.live || st.hot.empty()) return;
     const Mapping gone = pick_in(st.hot, linear_va(op.pa));
     Op shown = op;
@@ -393,7 +394,7 @@ class Runner {
     // pgd entry straddles PAGE_OFFSET or PAGE_END (4K/52: 2^48-byte entries,
     // PAGE_END = -2^47), where pgtable_range_aligned() keeps the tables below
     // it by design.
-    const u64 top = (u64{1} << t_->shift(Level::kPgd)) - 1;
+    const u64 top = (u64{1} << v_.lin(Level::kPgd).shift) - 1;
     std::string first;
     if (st.hot.empty() && !(lm.page_offset & top) && !(lm.end & top))
       if (const size_t n = m_.live_owned_by(kHotplugOwner, &first))
@@ -439,7 +440,7 @@ class Runner {
     // it was cleared goes on into the table below. tlb_finish_mmu()'s frees
     // come an RCU grace period later (MMU_GATHER_RCU_TABLE_FREE), after any
     // such walk; a table freed at once is a use after free in the kernel
-    // (bug-zoo O10, ZOO-15).
+    // (docs/oracles.md O10; docs/bugs.md ZOO-15).
     m_.set_lockless_walkers(op.mm);
     // unmap_vmas(): zap every leaf in the VMAs.
     StaticVec<u64, kMaxOps> zapped;
@@ -487,7 +488,7 @@ class Runner {
     // copies (a folded level's pXd_offset_lockless returns &copy in the
     // generic code): compare what it read with what the hardware read.
     for (const ref::WalkStep<u64>& stp : hw.steps) {
-      const int rd = static_cast<int>(g_.reader_of(stp.hw));
+      const int rd = static_cast<int>(v_.reader_of(stp.hw));
       // Addresses, not raw values: x86 PTI's kernel copy of a user pgd entry
       // carries _PAGE_NX that the user copy the hardware reads does not.
       if (rd <= r.depth &&
@@ -565,42 +566,50 @@ class Runner {
     return true;
   }
 
+  // The executors of fuzz/ops.def's lines.
+  void exec_map(const Op& op) { map(op); }
+  void exec_unmap(const Op& op) { unmap(op); }
+  void exec_munmap(const Op& op) { munmap(op); }
+  void exec_gup(const Op& op) { gup(op); }
+  void exec_hot_add(const Op& op) { hot_add(op); }
+  void exec_hot_remove(const Op& op) { hot_remove(op); }
+  void exec_debug_vm(const Op& op) {
+    if (once(op.kind)) debug_vm(op);
+  }
+  void exec_mm_new(const Op& op) {
+    if (op.mm < kUserMms && !mms_[op.mm].live) {
+      record(op);
+      create_mm(op.mm);
+    }
+  }
+  void exec_mm_free(const Op& op) {
+    if (op.mm < kUserMms && mms_[op.mm].live) {
+      record(op);
+      exit_mmap(op.mm);
+    }
+  }
+  // Boot ops (fuzz/boot_ops.h): run where the model offers the helper.
+  void exec_boot(const Op& op) {
+    if (const tgt::VariantInfo* v = tgt::find_variant(s_.variant); v && boot_op_applies(op, *v, g_) && once(op.kind)) {
+      record(op);
+      out_.checks += run_boot_op(op, *v, g_, s_.phys_offset);
+    }
+  }
+
   void step(const Op& op) {
     switch (op.kind) {
-      case OpKind::kMap: map(op); break;
-      case OpKind::kUnmap: unmap(op); break;
-      case OpKind::kMunmap: munmap(op); break;
-      case OpKind::kGup: gup(op); break;
-      case OpKind::kDebugVm:
-        if (once(op.kind)) debug_vm(op);
-        break;
-      case OpKind::kMmNew:
-        if (op.mm < kUserMms && !mms_[op.mm].live) {
-          record(op);
-          create_mm(op.mm);
-        }
-        break;
-      case OpKind::kMmFree:
-        if (op.mm < kUserMms && mms_[op.mm].live) {
-          record(op);
-          exit_mmap(op.mm);
-        }
-        break;
-      case OpKind::kHotAdd: hot_add(op); break;
-      case OpKind::kHotRemove: hot_remove(op); break;
-      default:
-        // Boot ops (fuzz/boot_ops.h): run where the model offers the helper.
-        if (const tgt::VariantInfo* v = tgt::find_variant(s_.variant);
-            v && boot_op_applies(op, *v, g_) && once(op.kind)) {
-          record(op);
-          out_.checks += run_boot_op(op, *v, g_, s_.phys_offset);
-        }
-        break;
+#define PTFOLD_FUZZ_OP(kind, text, opcode, slots, keys, codec, executor) \
+  case OpKind::k##kind:                                                  \
+    exec_##executor(op);                                                 \
+    break;
+#include "fuzz/ops.def"
+#undef PTFOLD_FUZZ_OP
     }
   }
 
   const Scenario& s_;
   const ref::Geometry& g_;
+  const harness::LinuxView& v_;  // the variant's view of g_
   Machine& m_;
   RunResult& out_;
   Table* t_;
@@ -629,13 +638,15 @@ RunResult run_scenario(const Scenario& s, TraceMode trace) {
   RunResult out;
   const tgt::VariantInfo* v = tgt::find_variant(s.variant);
   const ref::Geometry* g = ref::find(s.geometry);
-  if (!v || !g) throw ScenarioError("unknown variant or geometry: " + s.variant + " / " + s.geometry);
+  if (!v || !g)
+    throw ScenarioError(0, "unknown variant or geometry: " + s.variant + " / " + s.geometry,
+                        "run `ptfold variants` and `ptfold geometries` for the names");
   Machine& m = machine_for(g->page_shift);
   static std::vector<Op> executed;  // reused: no allocation per input
   executed.reserve(kMaxOps);
   static MmState mms[kDebugMm + 1];  // reused, reset by the Runner
   try {
-    Runner r(s, table_for(*v, *g, m), *g, pa_bits_for(*v, *g), m, out, executed, mms);
+    Runner r(s, table_for(*v, *g, m), *g, facts_for(*v, *g), m, out, executed, mms);
     r.run();
   } catch (Finding& f) {
     if (f.geometry.empty()) f.geometry = g->name;

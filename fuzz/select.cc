@@ -42,11 +42,18 @@ std::string format_report(const Finding& f, const std::string& trace) {
                      f.detail, trace);
 }
 
-void report_and_abort(const Finding& f, const std::string& trace) {
-  const std::string r = format_report(f, trace);
+std::string crash_state_line(const Finding& f) {
+  // Geometry names start with the architecture: arm64-.., x86_64-.., riscv64-..
+  const std::string arch = f.geometry.substr(0, f.geometry.find('-'));
+  return fmt::format("ptfold: finding: Assertion `{}: {} on {}' failed.\n", f.cls, f.helper, arch);
+}
+
+void print_report(const Finding& f, const std::string& trace) {
+  std::string r = format_report(f, trace);
+  if (!r.empty() && r.back() != '\n') r += '\n';
+  r += crash_state_line(f);
   std::fwrite(r.data(), 1, r.size(), stderr);
   std::fflush(stderr);
-  std::abort();
 }
 
 }  // namespace ptfold::fuzz

@@ -160,6 +160,7 @@ struct PairCache {
   const tgt::VariantInfo* variant = nullptr;
   const ref::Geometry* geometry = nullptr;
   unsigned pa_bits = 48;
+  const harness::LinuxView* view = nullptr;
   StaticVec<u64, 3> offsets;
 };
 
@@ -232,10 +233,12 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
     pc.t = tgt::make_variant<u64>(p.variant->name, harness::config_for(g), env);
     pc.variant = p.variant;
     pc.geometry = p.geometry;
-    pc.pa_bits = pa_bits_of(pc.t->phys_mask_shift(), g);
+    pc.view = &harness::linux_view(p.variant->name, g);
+    pc.pa_bits = pa_bits_of(pc.view->phys_mask_shift, g);
     pc.offsets = phys_offsets_for(pc.pa_bits);
   }
   Table& t = *pc.t;
+  const harness::LinuxView& view = *pc.view;
 
   WalkCase c;
   c.variant = p.variant->name;
@@ -245,11 +248,11 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
   c.half = (opt >> 2) & 1 ? 1 : 0;
   if (c.half >= static_cast<int>(g.halves.size())) c.half = 0;
   c.leaf = static_cast<Level>(4 - ((opt >> 3) & 3) % 3);  // pte, pmd or pud
-  if (!block_allowed(g, c.leaf)) c.leaf = Level::kPte;
+  if (!block_allowed(view, c.leaf)) c.leaf = Level::kPte;
   c.pgd_slot = r.u8();
   c.table_seed = r.u8();
   const ref::Half& h = g.halves[static_cast<size_t>(c.half)];
-  const u64 lsize = leaf_size(g, c.leaf);
+  const u64 lsize = leaf_size(view, c.leaf);
   c.va = decode_va(r, g, h) & ~(lsize - 1);
   const u64 pa_mask = (u64{1} << pc.pa_bits) - 1;
   c.pa = (r.u40le() << g.page_shift) & pa_mask & ~(lsize - 1);
@@ -282,10 +285,10 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
     // A hardware walk that went on below the leaf (a leaf encoded as a table)
     // is compared at those levels too.
     int depth = -1;
-    for (const auto& st : hw.steps) depth = std::max(depth, static_cast<int>(g.reader_of(st.hw)));
+    for (const auto& st : hw.steps) depth = std::max(depth, static_cast<int>(view.reader_of(st.hw)));
     for (int i = static_cast<int>(c.leaf) + 1; i <= depth; ++i)
       lw.ptr[i] = t.offset(static_cast<Level>(i), lw.ptr[i - 1], va);
-    for (const auto& lc : harness::level_compares(g, t, lw, hw))
+    for (const auto& lc : harness::level_compares(view, t, lw, hw))
       if (!lc.equal) fail_level(g, h, va, lc);
     if (!hw.ok() || hw.oa != c.pa + in_page || hw.leaf_size != lsize)
       fail_translation(g, h, va, c.leaf, c.pa + in_page, lsize, hw);

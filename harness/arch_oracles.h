@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/binding.h"
+#include "harness/linux_view.h"
 #include "harness/mem_env.h"
 #include "reference/dispatch.h"
 #include "reference/riscv64.h"
@@ -61,9 +62,10 @@ inline std::vector<std::string> check_early_p4d_offset(std::string_view variant,
     } mem{env};
     const ref::WalkResult<u64> hw =
         ref::walk_half(g, half, va, env.pa(pgd), mem, ref::WalkOptions{.tables_only = true});
-    const int p4d_hw = g.lin(ref::Level::kP4d).hw;
+    const LinuxLevel& lp4d = linux_view(variant, g).lin(tgt::Level::kP4d);
+    const int p4d_hw = lp4d.hw;
     // Folded: the helper returns the pointer it was given (pgdp).
-    const u64 want = g.lin(ref::Level::kP4d).fold != ref::Fold::kNone
+    const u64 want = lp4d.fold != Fold::kNone
                          ? pgdp
                          : hw.steps.at(static_cast<size_t>(p4d_hw)).entry + image;
     const unsigned sign = g.vabits_actual - 1;

@@ -1,7 +1,16 @@
 // Catalogue row -> kernel configuration; (variant, geometry) selection.
 #include "harness/binding.h"
 
+#include "reference/walk.h"
+
 namespace ptfold::harness {
+
+// The two layers number architectures alike, and a walk has room for every
+// Linux level (config_for converts by value, StaticVec sizes follow).
+static_assert(static_cast<int>(ref::Arch::kArm64) == static_cast<int>(tgt::Arch::kArm64));
+static_assert(static_cast<int>(ref::Arch::kX86_64) == static_cast<int>(tgt::Arch::kX86_64));
+static_assert(static_cast<int>(ref::Arch::kRiscv64) == static_cast<int>(tgt::Arch::kRiscv64));
+static_assert(ref::kMaxWalkSteps == tgt::kLevels);
 
 tgt::Config config_for(const ref::Geometry& g) {
   tgt::Config c;

@@ -10,6 +10,7 @@
 #include "base/word.h"
 #include "reference/dispatch.h"
 #include "reference/geometry.h"
+#include "harness/linux_view.h"
 #include "targets/linux.h"
 
 namespace ptfold::harness {
@@ -18,8 +19,8 @@ namespace ptfold::harness {
 // pgd_offset_pgd -> p4d_offset -> pud_offset -> pmd_offset -> pte_offset_kernel.
 template <class W>
 struct LinuxWalk {
-  std::array<W, ref::kLinuxLevels> ptr{};
-  std::array<W, ref::kLinuxLevels> index{};  // pgd_index(addr) .. pte_index(addr)
+  std::array<W, tgt::kLevels> ptr{};
+  std::array<W, tgt::kLevels> index{};  // pgd_index(addr) .. pte_index(addr)
   W addr{0};                                 // the address walked
 };
 
@@ -27,7 +28,7 @@ template <class W, class Env>
 LinuxWalk<W> linux_walk(tgt::LinuxPageTable<W, Env>& t, const W& pgd, const W& addr) {
   LinuxWalk<W> w;
   w.addr = addr;
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
+  for (int i = 0; i < tgt::kLevels; ++i) {
     const auto l = static_cast<tgt::Level>(i);
     w.index[i] = t.index(l, addr);
     w.ptr[i] = t.offset(l, i == 0 ? pgd : w.ptr[i - 1], addr);
@@ -42,7 +43,7 @@ LinuxWalk<W> linux_walk(tgt::LinuxPageTable<W, Env>& t, const W& pgd, const W& a
 template <class W>
 struct LevelCompare {
   int hw = 0;
-  ref::Level reader = ref::Level::kPgd;
+  tgt::Level reader = tgt::Level::kPgd;
   W linux_entry_pa{0};
   W hw_entry{0};
   Bool<W> equal{};
@@ -51,7 +52,7 @@ struct LevelCompare {
 // The comparison for every step of the hardware walk, stored inline (no
 // allocation: the fuzzers run it after every op).
 template <class W, class Env>
-StaticVec<LevelCompare<W>, ref::kMaxWalkSteps> level_compares(const ref::Geometry& g,
+StaticVec<LevelCompare<W>, ref::kMaxWalkSteps> level_compares(const LinuxView& view,
                                                               tgt::LinuxPageTable<W, Env>& t,
                                                               const LinuxWalk<W>& lw,
                                                               const ref::WalkResult<W>& hw) {
@@ -59,8 +60,8 @@ StaticVec<LevelCompare<W>, ref::kMaxWalkSteps> level_compares(const ref::Geometr
   for (const ref::WalkStep<W>& st : hw.steps) {
     LevelCompare<W> c;
     c.hw = st.hw;
-    c.reader = g.reader_of(st.hw);
-    c.linux_entry_pa = t.env().pa(t.hw_entry_ptr(static_cast<tgt::Level>(c.reader),
+    c.reader = view.reader_of(st.hw);
+    c.linux_entry_pa = t.env().pa(t.hw_entry_ptr(c.reader,
                                                  lw.ptr[static_cast<int>(c.reader)], lw.addr));
     c.hw_entry = st.entry;
     c.equal = c.linux_entry_pa == c.hw_entry;
@@ -71,11 +72,11 @@ StaticVec<LevelCompare<W>, ref::kMaxWalkSteps> level_compares(const ref::Geometr
 
 // level_compares as a std::vector.
 template <class W, class Env>
-std::vector<LevelCompare<W>> compare_levels(const ref::Geometry& g,
+std::vector<LevelCompare<W>> compare_levels(const LinuxView& view,
                                             tgt::LinuxPageTable<W, Env>& t,
                                             const LinuxWalk<W>& lw,
                                             const ref::WalkResult<W>& hw) {
-  const auto fixed = level_compares(g, t, lw, hw);
+  const auto fixed = level_compares(view, t, lw, hw);
   return std::vector<LevelCompare<W>>(fixed.begin(), fixed.end());
 }
 

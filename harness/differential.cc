@@ -59,8 +59,8 @@ u64 map_page(tgt::LinuxPageTable<u64, MemEnv>& t, tgt::Mm<u64>& mm, tgt::MmCount
 }
 
 std::vector<std::string> differential_on(tgt::LinuxPageTable<u64, MemEnv>& t, MemEnv& env,
-                                         const ref::Geometry& g, unsigned seed,
-                                         unsigned random_vas) {
+                                         const ref::Geometry& g, const LinuxView& view,
+                                         unsigned seed, unsigned random_vas) {
   std::vector<std::string> fails;
   auto fail = [&](std::string s) {
     if (fails.size() < 20) fails.push_back(std::move(s));
@@ -87,11 +87,11 @@ std::vector<std::string> differential_on(tgt::LinuxPageTable<u64, MemEnv>& t, Me
         map_page(t, mm, counters, va, leaf_pa);
         const LinuxWalk<u64> lw = linux_walk(t, mm.pgd, va | 0x8);
         const ref::WalkResult<u64> hw = ref::walk_half(g, half, va | 0x8, root, env);
-        const auto levels = compare_levels(g, t, lw, hw);
+        const auto levels = compare_levels(view, t, lw, hw);
         for (const auto& c : levels)
           if (!c.equal) {
             fail(fmt::format("{} {} va {:#018x}: {} at hw {}: Linux entry pa {:#x}, hardware {:#x}",
-                             g.name, h.name, va, ref::level_name(c.reader), g.hw[c.hw].name,
+                             g.name, h.name, va, tgt::level_name(c.reader), g.hw[c.hw].name,
                              c.linux_entry_pa, c.hw_entry));
             break;
           }
@@ -123,7 +123,7 @@ DifferentialReport run_differential(const tgt::VariantInfo& v, const ref::Geomet
     return r;
   }
   r.vas_checked = test_vas(g, seed, random_vas).size();
-  r.failures = differential_on(*t, env, g, seed, random_vas);
+  r.failures = differential_on(*t, env, g, linux_view(v.name, g), seed, random_vas);
   return r;
 }
 

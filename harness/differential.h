@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/compare.h"
+#include "harness/linux_view.h"
 #include "harness/mem_env.h"
 #include "reference/geometry.h"
 #include "targets/linux.h"
@@ -45,8 +46,8 @@ DifferentialReport run_differential(const tgt::VariantInfo& v, const ref::Geomet
 
 // The same on an already constructed target (tests of the test use it).
 std::vector<std::string> differential_on(tgt::LinuxPageTable<u64, MemEnv>& t, MemEnv& env,
-                                         const ref::Geometry& g, unsigned seed,
-                                         unsigned random_vas);
+                                         const ref::Geometry& g, const LinuxView& view,
+                                         unsigned seed, unsigned random_vas);
 
 // __pte_to_phys(__phys_to_pte_val(pa)) == pa and the hardware's decoding of
 // a table descriptor built by pXd_populate equals pa, for boundary PAs below

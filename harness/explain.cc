@@ -40,19 +40,21 @@ Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va
   if (!t) throw std::invalid_argument("unknown variant " + v.name);
 
   // Describe Linux's view even if building the tables fails.
-  for (int i = 0; i < ref::kLinuxLevels; ++i) {
-    const ref::LinuxLevel& ll = g.linux[i];
+  const LinuxView& view = linux_view(v.name, g);
+  e.pgd_alloc = view.pgd_alloc;
+  e.pgd_alloc_bytes = view.pgd_alloc_bytes;
+  for (const LinuxLevel& ll : view.level) {
     ExplainedLinuxLevel l;
     l.level = ll.level;
-    l.helper = kHelpers[i];
+    l.helper = kHelpers[static_cast<int>(ll.level)];
     l.fold = ll.fold;
     l.how = ll.how;
     l.hw = ll.hw;
-    l.reads_hw = g.reader_of(ll.hw) == ll.level;
-    l.shift = t->shift(static_cast<tgt::Level>(i));
-    l.ptrs = t->ptrs_per(static_cast<tgt::Level>(i));
-    l.index = t->index(static_cast<tgt::Level>(i), va);
-    e.linux.push_back(l);
+    l.reads_hw = view.reader_of(ll.hw) == ll.level;
+    l.shift = ll.shift;
+    l.ptrs = ll.ptrs;
+    l.index = t->index(ll.level, va);
+    e.levels.push_back(l);
   }
   tgt::Mm<u64> mm;
   mm.init_mm = h.upper;
@@ -67,9 +69,9 @@ Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va
     map_page(*t, mm, counters, va, e.leaf_pa);
     e.leaf_pa |= va & (g.page_size() - 1);
     const LinuxWalk<u64> lw = linux_walk(*t, mm.pgd, va);
-    for (int i = 0; i < ref::kLinuxLevels; ++i) {
-      e.linux[i].entry_va = lw.ptr[i];
-      e.linux[i].entry_pa = env.pa(lw.ptr[i]);
+    for (size_t i = 0; i < e.levels.size(); ++i) {
+      e.levels[i].entry_va = lw.ptr[i];
+      e.levels[i].entry_pa = env.pa(lw.ptr[i]);
     }
     const ref::WalkResult<u64> hw = ref::walk_half(g, e.half, va, e.root, env);
     for (const ref::WalkStep<u64>& st : hw.steps) {
@@ -80,7 +82,7 @@ Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va
     e.fault = hw.fault;
     e.fault_hw = hw.fault_hw;
     e.oa = hw.oa;
-    for (const auto& c : compare_levels(g, *t, lw, hw))
+    for (const auto& c : compare_levels(view, *t, lw, hw))
       if (!c.equal) {
         e.first_mismatch = c.hw;
         break;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/linux_view.h"
 #include "reference/geometry.h"
 #include "reference/walk.h"
 #include "targets/variants.h"
@@ -25,9 +26,9 @@ struct ExplainOptions {
 };
 
 struct ExplainedLinuxLevel {
-  ref::Level level = ref::Level::kPgd;
+  tgt::Level level = tgt::Level::kPgd;
   std::string helper;       // "pgd_offset", "p4d_offset", ...
-  ref::Fold fold = ref::Fold::kNone;
+  Fold fold = Fold::kNone;
   std::string how;          // how a folded level computes its entry
   u64 index = 0;            // pXd_index(addr)
   u64 ptrs = 0;             // PTRS_PER_PXD
@@ -55,7 +56,9 @@ struct Explained {
   std::string half_name;
   u64 pgd_va = 0, pgd_pa = 0, root = 0, root_base = 0;
   u64 phys_offset = 0;
-  std::vector<ExplainedLinuxLevel> linux;
+  std::vector<ExplainedLinuxLevel> levels;  // Linux's side, pgd first
+  PgdAlloc pgd_alloc = PgdAlloc::kPage;     // from the LinuxView
+  u64 pgd_alloc_bytes = 0;
   std::vector<ExplainedHwLevel> hw;
   ref::Fault fault = ref::Fault::kNone;
   int fault_hw = -1;

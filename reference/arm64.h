@@ -43,7 +43,9 @@ inline bool wide_oa(const HwConfig& c) {
 // The hardware levels, root first, for one half.
 std::vector<HwLevel> hw_levels(const HwConfig& c, unsigned ia);
 
-// §1.6: the root table base the hardware derives from a TTBR value.
+// §1.6: the root table base the hardware derives from a TTBR value: BADDR
+// in [47:1] (48-bit formats) or [47:6] plus PA[51:48] in [5:2] (52-bit
+// formats, where the table is aligned to at least 64 bytes).
 template <class W>
 W root_base(const HwConfig& c, const Shape& sh, const W& ttbr) {
   if (wide_oa(c)) {
@@ -51,6 +53,19 @@ W root_base(const HwConfig& c, const Shape& sh, const W& ttbr) {
     return align_down(base, std::max<u64>(64, sh.root_bytes()));
   }
   return align_down(ttbr & W(genmask(47, 1)), sh.root_bytes());
+}
+
+// §1.6: the TTBR bits below the root table's alignment that are neither
+// address bits of the format (PA[51:48] in [5:2] of the 52-bit formats) nor
+// CnP (bit 0). The Arm ARM makes them RES0 - a non-zero value is
+// CONSTRAINED UNPREDICTABLE (the CPU may use it as an address or ignore it) -
+// so the reference reports them instead of rounding them away as root_base()
+// does: a TTBR1 offset that is not a multiple of the root table is a bug
+// whatever a given CPU makes of it.
+inline u64 root_reserved_mask(const HwConfig& c, const Shape& sh) {
+  const unsigned align = ilog2(sh.root_bytes());
+  if (wide_oa(c)) return (align > 6 ? genmask(align - 1, 6) : 0) | (u64{1} << 1);
+  return align > 1 ? genmask(align - 1, 1) : 0;
 }
 
 // §1.8: the output-address bits of a descriptor, from bit n up (n = g for a
@@ -78,7 +93,7 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va,
   const Shape sh = shape(c.granule_shift, half.ia);
   constexpr bool kConcrete = std::is_same_v<W, u64>;
   WalkResult<W> r;
-  r.in_range = in_half(half, va);  // §1.3 with TBI = 0 (Linux leaves TBI1 clear)
+  r.in_range = in_half(half, va);  // §1.3 with TBI = 0 (TCR_EL1.TBI0/1 clear in every row)
   if constexpr (kConcrete) {
     if (!r.in_range) {
       r.fault = Fault::kRange;
@@ -87,6 +102,10 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va,
   }
   W base = root_base(c, sh, ttbr);
   if constexpr (kConcrete) {
+    if ((ttbr & root_reserved_mask(c, sh)) != 0) {
+      r.fault = Fault::kReserved;
+      return r;
+    }
     if (c.oa_bits < 64 && (base >> c.oa_bits) != 0) {
       r.fault = Fault::kAddressSize;
       return r;

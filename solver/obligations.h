@@ -1,4 +1,4 @@
-// The five proof obligations of DESIGN.md for one (variant, geometry, half),
+// The five proof obligations (docs/proofs.md) for one (variant, geometry, half),
 // built over the symbolic word by running the same Linux model and reference
 // walk the fuzzers run. Internal to solver/ (exposes Z3 types via smt.h).
 #pragma once
@@ -27,6 +27,7 @@ std::vector<HalfResult> prove_half(smt::Context& ctx, const tgt::VariantInfo& v,
                                    const ref::Geometry& g, int half,
                                    const std::vector<Obligation>& obligations,
                                    const ProveOptions& opt, double* setup_ms,
-                                   const TargetFactory& make_target = {});
+                                   const TargetFactory& make_target = {},
+                                   std::string* model_class = nullptr);
 
 }  // namespace ptfold::solver

@@ -17,7 +17,7 @@ namespace ptfold::solver {
 
 const std::vector<Obligation>& all_obligations() {
   static const std::vector<Obligation> kAll = {Obligation::kWalk, Obligation::kBounds, Obligation::kIndex,
-                                               Obligation::kDescriptor, Obligation::kFolded};
+                                               Obligation::kDescriptor, Obligation::kBugOn};
   return kAll;
 }
 
@@ -27,7 +27,7 @@ const char* obligation_name(Obligation o) {
     case Obligation::kBounds: return "bounds";
     case Obligation::kIndex: return "index";
     case Obligation::kDescriptor: return "descriptor";
-    case Obligation::kFolded: return "folded";
+    case Obligation::kBugOn: return "bug-on";
   }
   return "?";
 }
@@ -35,15 +35,45 @@ const char* obligation_name(Obligation o) {
 const char* obligation_title(Obligation o) {
   switch (o) {
     case Obligation::kWalk:
-      return "walk equivalence: each hardware level reads the entry the Linux walk computes";
+      return "walk equivalence: each hardware level reads the entry the Linux walk computes, locked and lockless";
     case Obligation::kBounds:
       return "in bounds: every entry address lies inside its table's allocation";
     case Obligation::kIndex:
       return "index ranges: indices below their table's entry count, no shift by >= 64";
     case Obligation::kDescriptor:
-      return "descriptor round trip: __pte_to_phys(__phys_to_pte_val(pa)) == pa, decodings agree";
-    case Obligation::kFolded:
-      return "folded-pointer consistency: the VM_BUG_ON of pgd_to_folded_p4d/p4d_to_folded_pud holds";
+      return "descriptors: table and leaf descriptors Linux builds decode to the same address for Linux and the hardware";
+    case Obligation::kBugOn:
+      return "BUG_ON/VM_BUG_ON: every BUG_ON the walk helpers evaluate holds for every address";
+  }
+  return "?";
+}
+
+const char* obligation_description(Obligation o) {
+  switch (o) {
+    case Obligation::kWalk:
+      return "For every virtual address of the half and every placement of the tables, the entry pointer "
+             "each Linux level computes (pgd_offset .. pte_offset_kernel, and fast GUP's lockless "
+             "p?d_offset_lockless over an on-stack copy of the parent entry) is the entry the hardware "
+             "walk reads at the table level that level owns. A folded level is checked through the "
+             "hardware level its parent reads.";
+    case Obligation::kBounds:
+      return "For every address, every entry pointer of the Linux walk and of the hardware walk lies inside "
+             "the allocation of the table it indexes: the pgd allocation for the root, a page for every "
+             "other table.";
+    case Obligation::kIndex:
+      return "Every pXd_index() is below PTRS_PER_PXD and every hardware index below its table's entry "
+             "count; no shift the helpers or the reference perform is by 64 or more (undefined in C).";
+    case Obligation::kDescriptor:
+      return "For every physical address: __pte_to_phys(__phys_to_pte_val(pa)) == pa; the table descriptor "
+             "pXd_populate() writes decodes to pa both through pXd_page_paddr() and through the "
+             "architecture's descriptor format; and a leaf descriptor built as the kernel builds it "
+             "(mk_pte/pfn_pte with the protections the kernel uses) decodes to pa through "
+             "__pte_to_phys() and through the architecture's output-address field.";
+    case Obligation::kBugOn:
+      return "The BUG_ON/VM_BUG_ON conditions the walk helpers evaluate (the folded-pointer checks of "
+             "pgd_to_folded_p4d/p4d_to_folded_pud, ...) are false for every address. It checks nothing "
+             "else; where no walk helper of the geometry has such a check the cell is not applicable, "
+             "never proved.";
   }
   return "?";
 }
@@ -56,6 +86,7 @@ std::optional<Obligation> parse_obligation(std::string_view name) {
 
 const char* state_name(State s) {
   switch (s) {
+    case State::kNotApplicable: return "not-applicable";
     case State::kProved: return "proved";
     case State::kCounterexample: return "counterexample";
     case State::kUnknown: return "unknown";
@@ -66,15 +97,18 @@ const char* state_name(State s) {
 
 namespace {
 
-// Worst first: a harness error hides nothing, a counterexample beats unknown.
+// Worst first: a harness error hides nothing, a counterexample beats
+// unknown, and one half that checked something makes the cell more than not
+// applicable.
 int severity(State s) {
   switch (s) {
-    case State::kProved: return 0;
-    case State::kUnknown: return 1;
-    case State::kCounterexample: return 2;
-    case State::kHarnessError: return 3;
+    case State::kNotApplicable: return 0;
+    case State::kProved: return 1;
+    case State::kUnknown: return 2;
+    case State::kCounterexample: return 3;
+    case State::kHarnessError: return 4;
   }
-  return 3;
+  return 4;
 }
 
 Row prove_pair_in(smt::Context& ctx, const tgt::VariantInfo& v, const ref::Geometry& g,
@@ -83,10 +117,10 @@ Row prove_pair_in(smt::Context& ctx, const tgt::VariantInfo& v, const ref::Geome
   row.variant = &v;
   row.geometry = &g;
   const std::vector<Obligation>& obs = opt.obligations.empty() ? all_obligations() : opt.obligations;
-  for (Obligation o : obs) row.cells.push_back({o, State::kProved, 0, {}});
+  for (Obligation o : obs) row.cells.push_back({o, State::kNotApplicable, 0, {}});
   try {
     for (int h = 0; h < static_cast<int>(g.halves.size()); ++h) {
-      std::vector<HalfResult> rs = prove_half(ctx, v, g, h, obs, opt, &row.setup_ms);
+      std::vector<HalfResult> rs = prove_half(ctx, v, g, h, obs, opt, &row.setup_ms, {}, &row.model_class);
       for (size_t i = 0; i < rs.size(); ++i) {
         Cell& c = row.cells[i];
         if (severity(rs[i].state) > severity(c.state)) c.state = rs[i].state;
@@ -135,10 +169,10 @@ MatrixResult prove_matrix(const ProveOptions& opt) {
   r.jobs = jobs;
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    smt::Context ctx;  // Z3 contexts are not shared between threads
-    smt::Scope scope(ctx);
-    for (size_t i = next++; i < pairs.size(); i = next++)
-      r.rows[i] = prove_pair_in(ctx, *pairs[i].first, *pairs[i].second, opt);
+    // One fresh Z3 context per pair (contexts are not shared between
+    // threads either): a pair's queries then run in the same solver state
+    // whichever worker takes it, so -j never changes a model Z3 returns.
+    for (size_t i = next++; i < pairs.size(); i = next++) r.rows[i] = prove_pair(*pairs[i].first, *pairs[i].second, opt);
   };
   if (jobs == 1) {
     worker();
@@ -175,13 +209,17 @@ double median_obligation_ms(const MatrixResult& r) {
   return n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
 }
 
-std::string summary_line(const MatrixResult& r) {
-  return fmt::format(
-      "prove: {} rows x {} obligations: {} proved, {} counterexample{}, {} unknown, {} harness error{} "
-      "({:.2f} s, {} job{})",
-      r.rows.size(), r.obligations.size(), r.count(State::kProved), r.count(State::kCounterexample),
-      r.count(State::kCounterexample) == 1 ? "" : "s", r.count(State::kUnknown), r.count(State::kHarnessError),
-      r.count(State::kHarnessError) == 1 ? "" : "s", r.wall_ms / 1000.0, r.jobs, r.jobs == 1 ? "" : "s");
+std::string summary_line(const MatrixResult& r, bool timings) {
+  size_t cells = 0;
+  for (const Row& row : r.rows) cells += row.cells.size();
+  std::string s = fmt::format(
+      "prove: {} rows x {} obligations = {} cells: {} proved, {} not applicable, {} counterexample{}, "
+      "{} unknown, {} harness error{}",
+      r.rows.size(), r.obligations.size(), cells, r.count(State::kProved), r.count(State::kNotApplicable),
+      r.count(State::kCounterexample), r.count(State::kCounterexample) == 1 ? "" : "s", r.count(State::kUnknown),
+      r.count(State::kHarnessError), r.count(State::kHarnessError) == 1 ? "" : "s");
+  if (timings) s += fmt::format(" ({:.2f} s, {} job{})", r.wall_ms / 1000.0, r.jobs, r.jobs == 1 ? "" : "s");
+  return s;
 }
 
 }  // namespace ptfold::solver

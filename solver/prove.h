@@ -14,20 +14,25 @@
 
 namespace ptfold::solver {
 
-// DESIGN.md "Proof obligations"; the short names are stable (CLI, JSON,
-// SARIF rule ids, JUnit/KTAP test names).
-enum class Obligation { kWalk = 0, kBounds, kIndex, kDescriptor, kFolded };
+// docs/proofs.md; the short names are stable (CLI, JSON, SARIF rule ids,
+// JUnit/KTAP test names). `bug-on` only re-evaluates the BUG_ON/VM_BUG_ON
+// conditions the walk helpers contain, so it is named for that.
+enum class Obligation { kWalk = 0, kBounds, kIndex, kDescriptor, kBugOn };
 inline constexpr int kObligations = 5;
 const std::vector<Obligation>& all_obligations();
-const char* obligation_name(Obligation o);   // "walk", "bounds", "index", "descriptor", "folded"
+const char* obligation_name(Obligation o);   // "walk", "bounds", "index", "descriptor", "bug-on"
 const char* obligation_title(Obligation o);  // one line for humans
+const char* obligation_description(Obligation o);  // a paragraph: what is checked, what is not
 std::optional<Obligation> parse_obligation(std::string_view name);
 
-// `unknown` (timeout, resource limit) is its own state: never a pass, never
-// a failure. `harness-error`: a counterexample that does not reproduce
-// concretely, or the harness itself failed - a ptfold bug, not a kernel one.
-enum class State { kProved, kCounterexample, kUnknown, kHarnessError };
-const char* state_name(State s);  // "proved", "counterexample", "unknown", "harness-error"
+// `not-applicable`: the check never ran on this half (e.g. no walk helper of
+// the geometry has a BUG_ON) - never a pass. `unknown` (timeout, resource
+// limit) is its own state: never a pass, never a failure. `harness-error`: a
+// counterexample that does not reproduce concretely, or the harness itself
+// failed - a ptfold bug, not a kernel one.
+enum class State { kNotApplicable, kProved, kCounterexample, kUnknown, kHarnessError };
+// "not-applicable", "proved", "counterexample", "unknown", "harness-error"
+const char* state_name(State s);
 
 // One generic Linux level of a counterexample.
 struct CexLinuxLevel {
@@ -66,18 +71,20 @@ struct Counterexample {
   std::string query;         // the named query that found it
   std::string what;          // one line: what is violated, where
   std::string level;         // the level named by `what` ("L0", "pud", ...)
+  std::string helper;        // the Linux helper at fault ("pud_offset", "__pte_to_phys", ...)
   int first_diff_hw = -1;    // walk: first hardware level whose entry differs
   u64 va = 0;
   u64 pgd_va = 0, pgd_pa = 0;
   u64 root = 0;              // TTBR / CR3 / satp value
   u64 linear_offset = 0;     // __va(pa) = pa + linear_offset
   std::vector<u64> tables;   // T[1..]: physical bases of the non-root tables
-  std::vector<CexLinuxLevel> linux;
+  std::vector<CexLinuxLevel> linux_levels;
   std::vector<CexHwLevel> hw;
   // Extra named values (descriptor obligation: pa, descriptor, decodings;
   // folded obligation: pointer and slot; index: shift amounts).
   std::vector<std::pair<std::string, u64>> values;
-  std::string walk_command;  // `ptfold walk ...` that replays it
+  bool lockless = false;     // about fast GUP's lockless walk (linux[] shows it)
+  std::string walk_command;  // `ptfold walk ...` that replays it (empty: none does)
   Replay replay;
 };
 
@@ -92,8 +99,9 @@ struct QueryLog {
 struct HalfResult {
   std::string half;
   State state = State::kUnknown;
-  std::string detail;   // unknown: Z3's reason; proved: what was shown
-  bool vacuous = false; // proved with nothing to check (no folded helper runs)
+  std::string detail;   // unknown: Z3's reason; proved: what was shown;
+                        // not-applicable: why nothing was checked
+  size_t checks = 0;    // properties checked (0: not applicable)
   double ms = 0;        // building + solving this obligation (no replay)
   double replay_ms = 0; // the concrete replay of its counterexample
   std::vector<QueryLog> queries;
@@ -103,7 +111,8 @@ struct HalfResult {
 // One obligation on one (variant, geometry): every half.
 struct Cell {
   Obligation obligation = Obligation::kWalk;
-  State state = State::kProved;  // the worst of the halves
+  // The worst of the halves; not-applicable only when no half checked anything.
+  State state = State::kNotApplicable;
   double ms = 0;
   std::vector<HalfResult> halves;
 };
@@ -111,6 +120,7 @@ struct Cell {
 struct Row {
   const tgt::VariantInfo* variant = nullptr;
   const ref::Geometry* geometry = nullptr;
+  std::string model_class;   // the target's C++ class ("FoldCast"): where its helpers are
   std::vector<Cell> cells;   // in ProveOptions::obligations order
   double setup_ms = 0;       // symbolic walks built once per half, shared
   std::string error;         // harness failure before any obligation ran
@@ -124,6 +134,9 @@ struct ProveOptions {
   unsigned rlimit = 50'000'000;                    // per query
   unsigned jobs = 1;                               // worker threads
   bool replay = true;                              // replay counterexamples concretely
+  // Counterexamples with the smallest VA (then smallest table bases) the
+  // violation allows, so the same run prints the same bytes at any -j.
+  bool minimize = true;
 };
 
 struct MatrixResult {
@@ -152,8 +165,10 @@ Row prove_pair(const tgt::VariantInfo& v, const ref::Geometry& g, const ProveOpt
 // Median over every (pair, half, obligation) of HalfResult::ms.
 double median_obligation_ms(const MatrixResult& r);
 
-// "prove: 16 rows x 5 obligations: 80 proved, 0 counterexamples, 0 unknown,
-// 0 harness errors (1.23 s, 2 jobs)".
-std::string summary_line(const MatrixResult& r);
+// "prove: 16 rows x 5 obligations = 80 cells: 72 proved, 8 not applicable,
+// 0 counterexamples, 0 unknown, 0 harness errors"; with `timings`,
+// " (1.23 s, 2 jobs)" - wall time and jobs vary from run to run, so they are
+// left out of the default (deterministic) output.
+std::string summary_line(const MatrixResult& r, bool timings = false);
 
 }  // namespace ptfold::solver

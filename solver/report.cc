@@ -1,15 +1,36 @@
-// Proof result renderers: table, JSON, SARIF 2.1.0, JUnit XML, KTAP.
+// Proof result renderers: table, JSON, SARIF 2.1.0 (as GitHub code
+// scanning takes it), JUnit XML, KTAP. Each keeps the four outcomes apart:
+// proved, not applicable (never a pass), counterexample, unknown.
 #include "solver/report.h"
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+
+#include "harness/linux_view.h"
+
+#include "solver/source_index.h"
 
 namespace ptfold::solver {
 
 namespace {
 
 using nlohmann::json;
+
+// The first counterexample of a cell, if any.
+const Counterexample* first_cex(const Cell& c) {
+  for (const HalfResult& h : c.halves)
+    if (h.cex) return &*h.cex;
+  return nullptr;
+}
+
+// Why a not-applicable cell checked nothing (its halves agree).
+std::string na_reason(const Cell& c) {
+  for (const HalfResult& h : c.halves)
+    if (!h.detail.empty()) return h.detail;
+  return "nothing to check";
+}
 
 const ref::Half* find_half(const ref::Geometry& g, std::string_view name) {
   for (const ref::Half& h : g.halves)
@@ -24,7 +45,7 @@ std::string cell_message(const Row& row, const Cell& c) {
   std::string out;
   if (!row.error.empty()) return "harness error: " + row.error;
   for (const HalfResult& h : c.halves) {
-    if (h.state == State::kProved) continue;
+    if (h.state == State::kProved || h.state == State::kNotApplicable) continue;
     if (!out.empty()) out += "; ";
     out += fmt::format("{} {}: {}", h.half, state_name(h.state),
                        h.cex ? h.cex->what + (h.state == State::kHarnessError ? " - " + h.detail : "")
@@ -33,17 +54,18 @@ std::string cell_message(const Row& row, const Cell& c) {
   return out;
 }
 
-std::string geometry_facts(const ref::Geometry& g) {
+// The geometry and the target's LinuxView of it, in one line.
+std::string geometry_facts(const ref::Geometry& g, const harness::LinuxView& v) {
   std::string folds;
-  for (const ref::LinuxLevel& l : g.linux)
-    if (l.fold == ref::Fold::kRunTime) folds += fmt::format("{}{} folded at run time", folds.empty() ? "" : ", ", ref::level_name(l.level));
+  for (const harness::LinuxLevel& l : v.level)
+    if (l.fold == harness::Fold::kRunTime) folds += fmt::format("{}{} folded at run time", folds.empty() ? "" : ", ", tgt::level_name(l.level));
+  std::string offsets;
+  for (size_t i = 0; i < v.root_offset.size() && i < g.halves.size(); ++i)
+    if (v.root_offset[i]) offsets += fmt::format("; {} root at pgd {:+}", g.halves[i].name, v.root_offset[i]);
   return fmt::format("{}; vabits_actual {}; {}; pgd {} B ({}, aligned {}); OA {} bits{}",
                      g.summary, g.vabits_actual,
-                     folds.empty() ? "nothing folded at run time" : folds, g.pgd_alloc_bytes,
-                     ref::pgd_alloc_name(g.pgd_alloc), g.pgd_align, g.hwc.oa_bits,
-                     g.halves.size() > 1 && g.halves[1].root_offset
-                         ? fmt::format("; {} root at pgd + {}", g.halves[1].name, g.halves[1].root_offset)
-                         : std::string());
+                     folds.empty() ? "nothing folded at run time" : folds, v.pgd_alloc_bytes,
+                     harness::pgd_alloc_name(v.pgd_alloc), v.pgd_align, g.hwc.oa_bits, offsets);
 }
 
 json cex_json(const Counterexample& c) {
@@ -52,6 +74,8 @@ json cex_json(const Counterexample& c) {
   j["query"] = c.query;
   j["what"] = c.what;
   j["level"] = c.level;
+  j["helper"] = c.helper;
+  j["lockless"] = c.lockless;
   j["first_diff_hw"] = c.first_diff_hw;
   j["va"] = fmt::format("{:#018x}", c.va);
   j["pgd_va"] = fmt::format("{:#x}", c.pgd_va);
@@ -61,7 +85,7 @@ json cex_json(const Counterexample& c) {
   j["tables"] = json::array();
   for (u64 t : c.tables) j["tables"].push_back(fmt::format("{:#x}", t));
   j["linux"] = json::array();
-  for (const CexLinuxLevel& l : c.linux)
+  for (const CexLinuxLevel& l : c.linux_levels)
     j["linux"].push_back({{"level", l.level}, {"fold", l.fold}, {"shift", l.shift}, {"ptrs", l.ptrs},
                           {"index", l.index}, {"entry_pa", fmt::format("{:#x}", l.entry_pa)}, {"hw", l.hw}});
   j["hw"] = json::array();
@@ -78,37 +102,38 @@ json cex_json(const Counterexample& c) {
   return j;
 }
 
-json matrix_json(const MatrixResult& r) {
+json matrix_json(const MatrixResult& r, const RenderOptions& o) {
   json j;
   j["tool"] = "ptfold prove";
   j["obligations"] = json::array();
-  for (Obligation o : r.obligations)
-    j["obligations"].push_back({{"name", obligation_name(o)}, {"title", obligation_title(o)}});
+  for (Obligation ob : r.obligations)
+    j["obligations"].push_back({{"name", obligation_name(ob)}, {"title", obligation_title(ob)}});
   j["rows"] = json::array();
   for (const Row& row : r.rows) {
     json jr;
     jr["geometry"] = row.geometry->name;
     jr["variant"] = row.variant->name;
     jr["upstream"] = row.variant->upstream;
-    jr["setup_ms"] = row.setup_ms;
+    if (o.timings) jr["setup_ms"] = row.setup_ms;
     if (!row.error.empty()) jr["error"] = row.error;
     jr["cells"] = json::array();
     for (const Cell& c : row.cells) {
       json jc;
       jc["obligation"] = obligation_name(c.obligation);
       jc["state"] = state_name(c.state);
-      jc["ms"] = c.ms;
+      if (o.timings) jc["ms"] = c.ms;
       jc["halves"] = json::array();
       for (const HalfResult& h : c.halves) {
         json jh;
         jh["half"] = h.half;
         jh["state"] = state_name(h.state);
         jh["detail"] = h.detail;
-        jh["vacuous"] = h.vacuous;
-        jh["ms"] = h.ms;
+        jh["checks"] = h.checks;
+        if (o.timings) jh["ms"] = h.ms;
         jh["queries"] = json::array();
         for (const QueryLog& q : h.queries) {
-          json jq = {{"name", q.name}, {"verdict", q.verdict}, {"ms", q.ms}};
+          json jq = {{"name", q.name}, {"verdict", q.verdict}};
+          if (o.timings) jq["ms"] = q.ms;
           if (!q.reason.empty()) jq["reason"] = q.reason;
           jh["queries"].push_back(jq);
         }
@@ -121,29 +146,78 @@ json matrix_json(const MatrixResult& r) {
   }
   j["summary"] = {{"rows", r.rows.size()},
                   {"proved", r.count(State::kProved)},
+                  {"not_applicable", r.count(State::kNotApplicable)},
                   {"counterexample", r.count(State::kCounterexample)},
                   {"unknown", r.count(State::kUnknown)},
                   {"harness_error", r.count(State::kHarnessError)},
-                  {"wall_ms", r.wall_ms},
-                  {"median_obligation_ms", median_obligation_ms(r)},
-                  {"jobs", r.jobs},
                   {"timeout_ms", r.timeout_ms},
                   {"exit_code", r.exit_code()},
-                  {"line", summary_line(r)}};
+                  {"line", summary_line(r, o.timings)}};
+  if (o.timings) {
+    j["summary"]["wall_ms"] = r.wall_ms;
+    j["summary"]["median_obligation_ms"] = median_obligation_ms(r);
+    j["summary"]["jobs"] = r.jobs;
+  }
   return j;
 }
 
-json sarif(const MatrixResult& r) {
+// "WalkEquivalence": SARIF wants a rule's name to differ from its id.
+std::string rule_name(std::string_view id) {
+  std::string n;
+  bool up = true;
+  for (char ch : id) {
+    if (ch == '-') {
+      up = true;
+      continue;
+    }
+    n += up ? static_cast<char>(toupper(static_cast<unsigned char>(ch))) : ch;
+    up = false;
+  }
+  return n == "Walk" ? "WalkEquivalence" : n == "Bounds" ? "EntriesInBounds" : n == "Index" ? "IndexRanges"
+       : n == "Descriptor" ? "DescriptorDecoding" : n == "BugOn" ? "BugOnHolds" : n;
+}
+
+json sarif_location(const SourceLoc& l, const std::string& what) {
+  return {{"physicalLocation",
+           {{"artifactLocation", {{"uri", l.file}, {"uriBaseId", "%SRCROOT%"}}},
+            {"region", {{"startLine", std::max(1u, l.line)}}}}},
+          {"message", {{"text", what}}}};
+}
+
+json sarif(const MatrixResult& r, const RenderOptions& o) {
   json rules = json::array();
-  for (Obligation o : all_obligations())
-    rules.push_back({{"id", obligation_name(o)},
-                     {"name", obligation_name(o)},
-                     {"shortDescription", {{"text", obligation_title(o)}}},
-                     {"defaultConfiguration", {{"level", "error"}}}});
+  for (Obligation ob : all_obligations()) {
+    const std::string id = obligation_name(ob);
+    rules.push_back(
+        {{"id", id},
+         {"name", rule_name(id)},
+         {"shortDescription", {{"text", obligation_title(ob)}}},
+         {"fullDescription", {{"text", obligation_description(ob)}}},
+         {"help",
+          {{"text", fmt::format("{} A failing result is a counterexample: the address, the table bases and "
+                                "both walks level by level, with the `ptfold walk` command that replays it "
+                                "(see the result's properties).",
+                                obligation_description(ob))},
+           {"markdown", fmt::format("{}\n\nA failing result is a counterexample: the address, the table bases "
+                                    "and both walks level by level, with the `ptfold walk` command that replays "
+                                    "it. See [docs/proofs.md]({}).",
+                                    obligation_description(ob), docs_uri("proofs.md#" + id))}}},
+         {"helpUri", docs_uri("proofs.md#" + id)},
+         {"defaultConfiguration", {{"level", "error"}}}});
+  }
   rules.push_back({{"id", "harness-error"},
-                   {"name", "harness-error"},
+                   {"name", "HarnessError"},
                    {"shortDescription", {{"text", "ptfold itself failed: a counterexample that does not reproduce "
                                                   "concretely, or a harness failure"}}},
+                   {"fullDescription", {{"text", "Not a finding about the target: the prover found a counterexample "
+                                                 "that the concrete run of the same helpers does not reproduce, or "
+                                                 "the harness failed before an obligation ran. Report it as a "
+                                                 "ptfold bug."}}},
+                   {"help", {{"text", "A ptfold bug, not a kernel one: rerun with -f json for the details."},
+                             {"markdown", fmt::format("A ptfold bug, not a kernel one: rerun with `-f json` for the "
+                                                      "details. See [docs/proofs.md]({}).",
+                                                      docs_uri("proofs.md#outcomes"))}}},
+                   {"helpUri", docs_uri("proofs.md#outcomes")},
                    {"defaultConfiguration", {{"level", "error"}}}});
   auto rule_index = [](std::string_view id) {
     for (size_t i = 0; i < all_obligations().size(); ++i)
@@ -159,6 +233,10 @@ json sarif(const MatrixResult& r) {
       res["ruleIndex"] = rule_index(id);
       // SARIF §3.27.9/§3.27.10: a result that is not a failure has level "none".
       switch (c.state) {
+        case State::kNotApplicable:
+          res["kind"] = "notApplicable";
+          res["level"] = "none";
+          break;
         case State::kProved:
           res["kind"] = "pass";
           res["level"] = "none";
@@ -173,29 +251,40 @@ json sarif(const MatrixResult& r) {
           res["level"] = "error";
           break;
       }
-      const std::string msg = c.state == State::kProved
-                                  ? fmt::format("{}: {} proved", row_name(row), obligation_name(c.obligation))
-                                  : fmt::format("{}: {} {}: {}", row_name(row), obligation_name(c.obligation),
-                                                state_name(c.state), cell_message(row, c));
+      std::string msg;
+      switch (c.state) {
+        case State::kProved: msg = fmt::format("{}: {} proved", row_name(row), obligation_name(c.obligation)); break;
+        case State::kNotApplicable:
+          msg = fmt::format("{}: {} not applicable: {}", row_name(row), obligation_name(c.obligation), na_reason(c));
+          break;
+        default:
+          msg = fmt::format("{}: {} {}: {}", row_name(row), obligation_name(c.obligation), state_name(c.state),
+                            cell_message(row, c));
+      }
       res["message"] = {{"text", msg}};
-      res["locations"] = json::array({{{"logicalLocations",
-                                        json::array({{{"name", row.geometry->name + "/" + row.variant->name},
-                                                      {"fullyQualifiedName",
-                                                       "ptfold::" + row.variant->name + "::" + row.geometry->name},
-                                                      {"kind", "module"}}})}}});
+      // The helper at fault for a counterexample; the target's class otherwise.
+      const Counterexample* cx = first_cex(c);
+      const std::string helper = cx ? cx->helper : std::string();
+      const SourceLoc loc = o.locate(row, helper);
+      res["locations"] = json::array(
+          {sarif_location(loc, helper.empty() ? fmt::format("the {} target model", row.variant->name)
+                                              : fmt::format("{} of the {} target model", helper, row.variant->name))});
+      res["locations"][0]["logicalLocations"] =
+          json::array({{{"name", helper.empty() ? row.model_class : helper},
+                        {"fullyQualifiedName", row.variant->name + "::" + (helper.empty() ? row.model_class : helper)},
+                        {"kind", "function"}}});
       json props = {{"geometry", row.geometry->name}, {"variant", row.variant->name},
                     {"obligation", obligation_name(c.obligation)}, {"state", state_name(c.state)}};
-      for (const HalfResult& h : c.halves)
-        if (h.cex) {
-          props["counterexample"] = cex_json(*h.cex);
-          props["walk_command"] = h.cex->walk_command;
-          break;
-        }
+      if (cx) {
+        props["counterexample"] = cex_json(*cx);
+        props["walk_command"] = cx->walk_command;
+      }
       res["properties"] = props;
       results.push_back(res);
     }
   json run = {{"tool", {{"driver", {{"name", "ptfold"},
                                      {"semanticVersion", "0.1.0"},
+                                     {"informationUri", docs_uri("proofs.md")},
                                      {"rules", rules}}}}},
               {"invocations", json::array({{{"executionSuccessful", true}, {"exitCode", r.exit_code()}}})},
               {"results", results}};
@@ -221,29 +310,36 @@ std::string xml_escape(std::string_view s) {
   return o;
 }
 
-std::string junit(const MatrixResult& r) {
-  size_t tests = 0, failures = 0, errors = 0;
+std::string junit(const MatrixResult& r, const RenderOptions& o) {
+  size_t tests = 0, failures = 0, errors = 0, skipped = 0;
   std::string suites;
+  auto time_attr = [&](double ms) { return o.timings ? fmt::format(" time=\"{:.6f}\"", ms / 1000.0) : std::string(); };
   for (const Row& row : r.rows) {
-    size_t f = 0, e = 0;
+    size_t f = 0, e = 0, sk = 0;
     double ms = 0;
     std::string cases;
     for (const Cell& c : row.cells) {
       ms += c.ms;
-      cases += fmt::format("    <testcase classname=\"prove.{}.{}\" name=\"{}\" time=\"{:.6f}\"",
-                           xml_escape(row.variant->name), xml_escape(row.geometry->name),
-                           obligation_name(c.obligation), c.ms / 1000.0);
+      cases += fmt::format("    <testcase classname=\"prove.{}.{}\" name=\"{}\"{}", xml_escape(row.variant->name),
+                           xml_escape(row.geometry->name), obligation_name(c.obligation), time_attr(c.ms));
       if (c.state == State::kProved) {
         cases += "/>\n";
+        continue;
+      }
+      if (c.state == State::kNotApplicable) {
+        // JUnit's "skipped": the check never ran. CI shows it apart from
+        // the passes.
+        ++sk;
+        cases += fmt::format(">\n      <skipped message=\"not applicable: {}\"/>\n    </testcase>\n",
+                             xml_escape(na_reason(c)));
         continue;
       }
       std::string body;
       for (const HalfResult& h : c.halves)
         if (h.cex) body += format_counterexample(row, *h.cex);
       const std::string msg = cell_message(row, c);
-      // JUnit has pass, failure, error, skipped: a counterexample is a
-      // failure; unknown and harness errors are errors (never skipped, which
-      // CI would count as a pass).
+      // A counterexample is a failure; unknown and harness errors are errors
+      // (never skipped, which CI would not count against the run).
       const char* tag = c.state == State::kCounterexample ? "failure" : "error";
       (c.state == State::kCounterexample ? f : e) += 1;
       cases += fmt::format(">\n      <{} type=\"{}\" message=\"{}\">{}</{}>\n    </testcase>\n", tag,
@@ -252,12 +348,13 @@ std::string junit(const MatrixResult& r) {
     tests += row.cells.size();
     failures += f;
     errors += e;
-    suites += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{:.6f}\">\n{}  </testsuite>\n",
-                          xml_escape(row_name(row)), row.cells.size(), f, e, ms / 1000.0, cases);
+    skipped += sk;
+    suites += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"{}>\n{}  </testsuite>\n",
+                          xml_escape(row_name(row)), row.cells.size(), f, e, sk, time_attr(ms), cases);
   }
   return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<testsuites name=\"ptfold prove\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.6f}\">\n{}</testsuites>\n",
-                     tests, failures, errors, r.wall_ms / 1000.0, suites);
+                     "<testsuites name=\"ptfold prove\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"{}>\n{}</testsuites>\n",
+                     tests, failures, errors, skipped, time_attr(r.wall_ms), suites);
 }
 
 // KTAP names may not contain '#' (it starts a directive); keep them plain.
@@ -267,37 +364,47 @@ std::string ktap_name(std::string s) {
   return s;
 }
 
-std::string ktap(const MatrixResult& r) {
+std::string ktap(const MatrixResult& r, const RenderOptions& o) {
   // Documentation/dev-tools/ktap.rst: version line, plan, one result line per
-  // test; subtests indented by four spaces; diagnostics start with '#'.
-  std::string o = fmt::format("KTAP version 1\n1..{}\n", r.rows.size());
+  // test; subtests indented by four spaces; diagnostics start with '#'; a
+  // test that did not run is "ok N name # SKIP reason".
+  std::string out = fmt::format("KTAP version 1\n1..{}\n", r.rows.size());
   size_t n = 0;
   for (const Row& row : r.rows) {
     ++n;
-    o += fmt::format("    KTAP version 1\n    # Subtest: {}\n    1..{}\n", ktap_name(row.geometry->name + ":" + row.variant->name),
-                     row.cells.size());
-    bool all = true;
+    out += fmt::format("    KTAP version 1\n    # Subtest: {}\n    1..{}\n",
+                       ktap_name(row.geometry->name + ":" + row.variant->name), row.cells.size());
+    bool all = true, any_run = false;
     size_t k = 0;
     for (const Cell& c : row.cells) {
       ++k;
+      if (c.state == State::kNotApplicable) {
+        std::string why = na_reason(c);
+        for (char& ch : why)
+          if (ch == '\n' || ch == '#') ch = ' ';
+        out += fmt::format("    ok {} {} # SKIP not applicable: {}\n", k, obligation_name(c.obligation), why);
+        continue;
+      }
+      any_run = true;
       if (c.state != State::kProved) {
         all = false;
         std::string msg = cell_message(row, c);
         for (char& ch : msg)
           if (ch == '\n') ch = ' ';
-        o += fmt::format("    # {}: {}\n", state_name(c.state), msg);
+        out += fmt::format("    # {}: {}\n", state_name(c.state), msg);
         for (const HalfResult& h : c.halves)
-          if (h.cex && !h.cex->walk_command.empty()) o += "    # replay: " + h.cex->walk_command + "\n";
+          if (h.cex && !h.cex->walk_command.empty()) out += "    # replay: " + h.cex->walk_command + "\n";
       }
-      o += fmt::format("    {} {} {}\n", c.state == State::kProved ? "ok" : "not ok", k, obligation_name(c.obligation));
+      out += fmt::format("    {} {} {}\n", c.state == State::kProved ? "ok" : "not ok", k, obligation_name(c.obligation));
     }
-    o += fmt::format("{} {} {}\n", all ? "ok" : "not ok", n, ktap_name(row.geometry->name + ":" + row.variant->name));
+    out += fmt::format("{} {} {}{}\n", all ? "ok" : "not ok", n, ktap_name(row.geometry->name + ":" + row.variant->name),
+                       all && !any_run ? " # SKIP not applicable" : "");
   }
-  o += "# " + summary_line(r) + "\n";
-  return o;
+  out += "# " + summary_line(r, o.timings) + "\n";
+  return out;
 }
 
-std::string table(const MatrixResult& r) {
+std::string table(const MatrixResult& r, const RenderOptions& opt) {
   size_t gw = 8, vw = 7;
   for (const Row& row : r.rows) {
     gw = std::max(gw, row.geometry->name.size());
@@ -306,18 +413,16 @@ std::string table(const MatrixResult& r) {
   std::string o = fmt::format("{:<{}}  {:<{}}", "geometry", gw, "variant", vw);
   for (Obligation ob : r.obligations) o += fmt::format("  {:<14}", obligation_name(ob));
   o += "\n";
-  bool vacuous = false;
+  bool na = false;
   for (const Row& row : r.rows) {
     o += fmt::format("{:<{}}  {:<{}}", row.geometry->name, gw, row.variant->name, vw);
     for (const Cell& c : row.cells) {
-      bool vac = c.state == State::kProved && !c.halves.empty();
-      for (const HalfResult& h : c.halves) vac = vac && h.vacuous;
-      vacuous |= vac;
-      o += fmt::format("  {:<14}", std::string(state_name(c.state)) + (vac ? "*" : ""));
+      na |= c.state == State::kNotApplicable;
+      o += fmt::format("  {:<14}", c.state == State::kNotApplicable ? "n/a" : state_name(c.state));
     }
     o += "\n";
   }
-  if (vacuous) o += "* vacuous: the check this obligation reads never runs on that geometry (no folded helper)\n";
+  if (na) o += "n/a: not applicable - the check never runs on that geometry (e.g. no walk helper has a BUG_ON); not a pass\n";
   for (const Row& row : r.rows) {
     if (!row.error.empty()) o += fmt::format("\nharness error on {}: {}\n", row_name(row), row.error);
     for (const Cell& c : row.cells)
@@ -328,7 +433,8 @@ std::string table(const MatrixResult& r) {
           o += fmt::format("\nunknown: {} on {} {}: {}\n", obligation_name(c.obligation), row_name(row), h.half, h.detail);
       }
   }
-  o += fmt::format("\n{}\nmedian per obligation and half: {:.3f} ms\n", summary_line(r), median_obligation_ms(r));
+  o += fmt::format("\n{}\n", summary_line(r, opt.timings));
+  if (opt.timings) o += fmt::format("median per obligation and half: {:.3f} ms\n", median_obligation_ms(r));
   return o;
 }
 
@@ -358,20 +464,21 @@ std::string va_by_level(const ref::Geometry& g, std::string_view half, u64 va) {
 
 std::string format_counterexample(const Row& row, const Counterexample& c) {
   const ref::Geometry& g = *row.geometry;
-  std::string o = fmt::format("counterexample: {} on {}, target {}, half {}\n", obligation_name(c.obligation),
-                              g.name, row.variant->name, c.half);
+  const harness::LinuxView& view = harness::linux_view(row.variant->name, g);
+  std::string o = fmt::format("counterexample: {}{} on {}, target {}, half {}\n", obligation_name(c.obligation),
+                              c.lockless ? " (lockless walk)" : "", g.name, row.variant->name, c.half);
   o += fmt::format("  {}\n", c.what);
   o += fmt::format("  query     {}\n", c.query);
   o += fmt::format("  va        {}\n", va_by_level(g, c.half, c.va));
   o += fmt::format("  pgd       pa {:#x}, va {:#x} ({} of {} B, offset {:#x} in its page)\n", c.pgd_pa, c.pgd_va,
-                   ref::pgd_alloc_name(g.pgd_alloc), g.pgd_alloc_bytes, c.pgd_pa & (g.page_size() - 1));
+                   harness::pgd_alloc_name(view.pgd_alloc), view.pgd_alloc_bytes, c.pgd_pa & (g.page_size() - 1));
   o += fmt::format("  root      {:#x} (the value Linux programs for {})\n", c.root, c.half);
   std::string tabs;
   for (size_t i = 0; i < c.tables.size(); ++i)
     tabs += fmt::format("{}{} {:#x}", tabs.empty() ? "" : ", ", i + 1 < g.hw.size() ? g.hw[i + 1].name : std::string("leaf"), c.tables[i]);
   o += fmt::format("  tables    {}\n", tabs);
   o += fmt::format("  linear    __va(pa) = pa + {:#x}\n", c.linear_offset);
-  o += fmt::format("  geometry  {}\n", geometry_facts(g));
+  o += fmt::format("  geometry  {}\n", geometry_facts(g, view));
   if (!c.values.empty()) {
     for (const auto& [k, v] : c.values) o += fmt::format("  {:<28} {:#x}\n", k, v);
   }
@@ -383,26 +490,44 @@ std::string format_counterexample(const Row& row, const Counterexample& c) {
                      h.entry, first ? "  <- first difference" : (h.differs ? "  differs" : ""));
   }
   o += "  Linux walk:";
-  for (const CexLinuxLevel& l : c.linux)
+  for (const CexLinuxLevel& l : c.linux_levels)
     o += fmt::format(" {} idx {:#x}/{} @ {:#x}{};", l.level, l.index, l.ptrs, l.entry_pa,
                      l.fold == "-" ? "" : " (folded, " + l.fold + ")");
   o += "\n";
   o += fmt::format("  replay    {}: {}\n",
                    !c.replay.attempted ? "not replayed" : (c.replay.reproduced ? "reproduced" : "DOES NOT REPRODUCE"),
                    c.replay.detail);
-  o += fmt::format("  reproduce {}\n", c.walk_command);
+  if (!c.walk_command.empty())
+    o += fmt::format("  reproduce {}\n", c.walk_command);
+  else if (c.lockless)
+    o += "  reproduce fast GUP's walk: fuzz_ops' gup op (ptfold walk runs the locked walk only)\n";
+  if (!c.helper.empty()) o += fmt::format("  helper    {}\n", c.helper);
   return o;
 }
 
-std::string format_matrix(const MatrixResult& r, Format f) {
+std::string format_matrix(const MatrixResult& r, Format f, const RenderOptions& o) {
   switch (f) {
-    case Format::kTable: return table(r);
-    case Format::kJson: return matrix_json(r).dump(2) + "\n";
-    case Format::kSarif: return sarif(r).dump(2) + "\n";
-    case Format::kJunit: return junit(r);
-    case Format::kKtap: return ktap(r);
+    case Format::kTable: return table(r, o);
+    case Format::kJson: return matrix_json(r, o).dump(2) + "\n";
+    case Format::kSarif: return sarif(r, o).dump(2) + "\n";
+    case Format::kJunit: return junit(r, o);
+    case Format::kKtap: return ktap(r, o);
   }
   return {};
+}
+
+std::string docs_uri(std::string_view doc) {
+  const char* server = std::getenv("GITHUB_SERVER_URL");
+  const char* repo = std::getenv("GITHUB_REPOSITORY");
+  const char* sha = std::getenv("GITHUB_SHA");
+  if (server && *server && repo && *repo)
+    return fmt::format("{}/{}/blob/{}/docs/{}", server, repo, sha && *sha ? sha : "HEAD", doc);
+  return fmt::format("file://{}/docs/{}", PTFOLD_SOURCE_DIR, doc);
+}
+
+SourceLoc model_source(const Row& row, std::string_view helper) {
+  const SourceIndexEntry e = find_source(row.model_class, helper);
+  return {e.file, e.line};
 }
 
 }  // namespace ptfold::solver

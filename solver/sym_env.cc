@@ -3,7 +3,8 @@
 
 namespace ptfold::solver {
 
-SymEnv::SymEnv(const ref::Geometry& g, u64 linear_offset) : g_(g), linear_offset_(linear_offset) {}
+SymEnv::SymEnv(const ref::Geometry& g, const harness::LinuxView& view, u64 linear_offset)
+    : g_(g), view_(view), linear_offset_(linear_offset) {}
 
 void SymEnv::attach(Target* t, bool init_mm, unsigned pa_bits) {
   t_ = t;
@@ -18,7 +19,7 @@ void SymEnv::attach(Target* t, bool init_mm, unsigned pa_bits) {
 
 SymEnv::W SymEnv::table_descriptor(int hw, const W& child_pa) {
   if (!t_) throw std::logic_error("solver: SymEnv used before attach()");
-  const tgt::Level owner = static_cast<tgt::Level>(g_.reader_of(hw));
+  const tgt::Level owner = view_.reader_of(hw);
   if (owner == tgt::Level::kPte)
     throw std::logic_error("solver: the last hardware level holds no table descriptors");
   tgt::Mm<W> mm;
@@ -48,7 +49,7 @@ const SymEnv::W& SymEnv::descriptor(int hw) {
 }
 
 SymEnv::W SymEnv::read(const W& /*ptr*/, tgt::Level lvl) {
-  return descriptor(g_.lin(static_cast<ref::Level>(lvl)).hw);
+  return descriptor(view_.lin(lvl).hw);
 }
 
 void SymEnv::write(const W& /*ptr*/, tgt::Level lvl, const W& v) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/linux_view.h"
 #include "reference/geometry.h"
 #include "solver/smt.h"
 #include "targets/linux.h"
@@ -28,7 +29,7 @@ class SymEnv {
   using Target = tgt::LinuxPageTable<W, SymEnv>;
 
   // `linear_offset`: __va(pa) = pa + linear_offset (a constant linear map).
-  SymEnv(const ref::Geometry& g, u64 linear_offset);
+  SymEnv(const ref::Geometry& g, const harness::LinuxView& view, u64 linear_offset);
 
   // Binds the model that encodes descriptors; `init_mm` chooses the kernel
   // (UXN) or user (PXN) table attributes pXd_populate() adds. Creates the
@@ -82,6 +83,7 @@ class SymEnv {
   }
 
   const ref::Geometry& g_;
+  const harness::LinuxView& view_;
   u64 linear_offset_;
   Target* t_ = nullptr;
   bool init_mm_ = false;

@@ -11,7 +11,7 @@ namespace ptfold::tgt {
 
 enum class Arch { kArm64, kX86_64, kRiscv64 };
 
-// Linux's generic levels; numbering matches ref::Level.
+// Linux's generic levels, in walk order (the reference knows hardware levels only).
 enum class Level { kPgd = 0, kP4d = 1, kPud = 2, kPmd = 3, kPte = 4 };
 inline constexpr int kLevels = 5;
 const char* level_name(Level l);

@@ -174,6 +174,11 @@ class LinuxPageTable {
   virtual void pmd_populate(const Mm<W>& mm, const W& pmdp, const W& ptep) = 0;
   // A leaf entry (page at pte, block/huge at pmd or pud) mapping pa.
   virtual W mk_leaf(Level l, const W& pa) const = 0;
+  // The attribute bits the kernel's leaf protections may add to mk_leaf()'s
+  // (the union over the pgprot_t values mk_pte()/pfn_pte()/pfn_pmd() are
+  // called with: shareability, access flag, execute-never, global, ...), so
+  // the prover checks that no protection leaks into an address decoding.
+  virtual u64 leaf_prot_bits(Level /*l*/) const { return 0; }
 
   // --- Level-indexed dispatch for generic code (not overridden) --------------
   B none(Level l, const W& v) const;

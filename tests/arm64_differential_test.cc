@@ -67,7 +67,10 @@ TEST(DifferentialOfTheTest, wrong_pud_shift_is_caught) {
   const tgt::Config cfg = config_for(g);
   MemEnv env(g.page_size());
   WrongPudShift<u64, MemEnv> bad(cfg, env);
-  const std::vector<std::string> f = differential_on(bad, env, g, /*seed=*/1, /*random_vas=*/64);
+  const LinuxView view = derive_linux_view(g, "wrong-pud-shift", [](const tgt::Config& c, ViewEnv& e) {
+    return std::make_unique<WrongPudShift<u64, ViewEnv>>(c, e);
+  });
+  const std::vector<std::string> f = differential_on(bad, env, g, view, /*seed=*/1, /*random_vas=*/64);
   EXPECT_FALSE(f.empty());
 }
 

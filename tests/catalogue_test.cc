@@ -1,16 +1,22 @@
-// The catalogue against linux-folding.md §2.7 (arm64 configuration table) and
-// §7 (boot-time page size), and the target models' own constants against it.
+// The arm64 catalogue rows and the LinuxView the upstream models report for
+// them, row by row against the arm64 configuration table (linux-folding.md
+// §2.7) and the boot-time page-size family (§7).
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "harness/binding.h"
+#include "harness/linux_view.h"
 #include "harness/mem_env.h"
 #include "reference/geometry.h"
 #include "targets/variants.h"
 
 namespace ptfold::ref {
 namespace {
+
+using harness::Fold;
+using harness::LinuxView;
+using harness::PgdAlloc;
 
 struct Row {
   const char* name;
@@ -48,7 +54,7 @@ const Row kTable[] = {
 
 class CatalogueRow : public ::testing::TestWithParam<Row> {};
 
-TEST_P(CatalogueRow, matches_linux_folding_table) {
+TEST_P(CatalogueRow, hardware_side_matches_the_table) {
   const Row& r = GetParam();
   const Geometry* g = find(r.name);
   ASSERT_NE(g, nullptr) << r.name;
@@ -56,38 +62,38 @@ TEST_P(CatalogueRow, matches_linux_folding_table) {
   EXPECT_EQ(g->runtime_levels, r.levels_run);
   EXPECT_EQ(g->hw.size(), r.levels_run);
   EXPECT_EQ(g->vabits_actual, r.vabits_actual);
-  EXPECT_EQ(g->lin(Level::kPgd).shift, r.pgdir_shift);
-  for (int i = 0; i < kLinuxLevels; ++i) EXPECT_EQ(g->linux[i].ptrs, r.ptrs[i]) << level_name(static_cast<Level>(i));
-  EXPECT_EQ(g->pgd_size, r.pgd_size);
   EXPECT_EQ(g->root_entries(), r.root_entries);
-  EXPECT_EQ(g->pgd_alloc, r.alloc);
-  EXPECT_EQ(g->pgd_alloc_bytes, r.alloc_bytes);
-  std::string rt;
-  for (const LinuxLevel& l : g->linux)
-    if (l.fold == Fold::kRunTime) rt += level_name(l.level);
-  EXPECT_EQ(rt, r.runtime_folded);
-  EXPECT_EQ(g->halves.at(1).root_offset, r.ttbr1_offset);
-  EXPECT_EQ(g->halves.at(0).root_offset, 0u);
 }
 
-// The target model derives PGDIR_SHIFT, PTRS_PER_*, folding and the pgd size
-// with the kernel's own formulas; they must agree with the catalogue.
-TEST_P(CatalogueRow, target_model_constants_agree) {
-  const Geometry& g = *find(GetParam().name);
-  harness::MemEnv env(g.page_size());
-  const tgt::VariantInfo* v = tgt::upstream_for_family(g.family);
-  ASSERT_NE(v, nullptr);
-  auto t = tgt::make_variant<u64>(v->name, harness::config_for(g), env);
-  for (int i = 0; i < kLinuxLevels; ++i) {
-    const auto l = static_cast<tgt::Level>(i);
-    EXPECT_EQ(t->shift(l), g.linux[i].shift) << tgt::level_name(l);
-    EXPECT_EQ(t->ptrs_per(l), g.linux[i].ptrs) << tgt::level_name(l);
-    EXPECT_EQ(t->folded(l), g.linux[i].fold != Fold::kNone) << tgt::level_name(l);
+// Linux's side, as the upstream model reports it through the target interface.
+TEST_P(CatalogueRow, linux_view_matches_the_table) {
+  const Row& r = GetParam();
+  const Geometry& g = *find(r.name);
+  const LinuxView& v = harness::upstream_view(g);
+  EXPECT_EQ(v.pgtable_levels, r.levels_compile);
+  EXPECT_EQ(v.levels, r.levels_run);
+  EXPECT_TRUE(v.covers_hw);
+  EXPECT_EQ(v.vabits_actual, r.vabits_actual);
+  EXPECT_EQ(v.lin(tgt::Level::kPgd).shift, r.pgdir_shift);
+  for (int i = 0; i < tgt::kLevels; ++i)
+    EXPECT_EQ(v.level[static_cast<size_t>(i)].ptrs, r.ptrs[i]) << tgt::level_name(static_cast<tgt::Level>(i));
+  EXPECT_EQ(v.pgd_size, r.pgd_size);
+  EXPECT_EQ(v.pgd_alloc, r.alloc);
+  EXPECT_EQ(v.pgd_alloc_bytes, r.alloc_bytes);
+  EXPECT_EQ(v.pgd_align, r.alloc_bytes);
+  EXPECT_EQ(v.pgdir_is_page_size, r.alloc == PgdAlloc::kPage);
+  std::string rt;
+  for (const harness::LinuxLevel& l : v.level)
+    if (l.fold == Fold::kRunTime) rt += tgt::level_name(l.level);
+  EXPECT_EQ(rt, r.runtime_folded);
+  ASSERT_EQ(v.root_offset.size(), 2u);
+  EXPECT_EQ(v.root_offset[1], static_cast<int64_t>(r.ttbr1_offset));
+  EXPECT_EQ(v.root_offset[0], 0);
+  // The LPA2 family's folded helpers re-align to the page; the RFC's do not.
+  if (!rt.empty()) {
+    EXPECT_EQ(v.folded_realigns, g.family == "arm64-lpa2");
   }
-  EXPECT_EQ(t->vabits_actual(), g.vabits_actual);
-  EXPECT_EQ(t->PGD_SIZE(), g.pgd_size);
-  EXPECT_EQ(t->pgd_alloc_size(), g.pgd_alloc_bytes);
-  EXPECT_EQ(t->pgdir_is_page_size(), g.pgd_alloc == PgdAlloc::kPage);
+  EXPECT_EQ(v.lin(tgt::Level::kPte).leaf_size, g.page_size());
 }
 
 INSTANTIATE_TEST_SUITE_P(Arm64, CatalogueRow, ::testing::ValuesIn(kTable),
@@ -104,13 +110,42 @@ TEST(Catalogue, names_are_unique_and_stable) {
   EXPECT_GE(catalogue().size(), 16u);
 }
 
-TEST(Catalogue, linux_levels_cover_the_hardware_walk) {
+TEST(Catalogue, upstream_linux_levels_cover_the_hardware_walk) {
   for (const Geometry& g : catalogue()) {
-    EXPECT_EQ(g.lin(Level::kPgd).hw, 0) << g.name;
-    EXPECT_EQ(g.lin(Level::kPte).hw, static_cast<int>(g.hw.size()) - 1) << g.name;
+    const LinuxView& v = harness::upstream_view(g);
+    EXPECT_TRUE(v.covers_hw) << g.name;
+    EXPECT_EQ(v.lin(tgt::Level::kPgd).hw, 0) << g.name;
+    EXPECT_EQ(v.lin(tgt::Level::kPte).hw, static_cast<int>(g.hw.size()) - 1) << g.name;
     for (int i = 0; i < static_cast<int>(g.hw.size()); ++i)
-      EXPECT_EQ(g.lin(g.reader_of(i)).hw, i) << g.name;
+      EXPECT_EQ(v.lin(v.reader_of(i)).hw, i) << g.name;
   }
+}
+
+// The pgd-allocation variant: the same constants, but pgd_alloc() hands out
+// a sub-page pgd_cache object where a level is folded at run time.
+TEST(LinuxView, pgdir_variant_reports_its_own_pgd_allocation) {
+  const Geometry& g = *find("arm64-4k-va52-nolpa2");
+  const LinuxView& up = harness::upstream_view(g);
+  const LinuxView& bad = harness::linux_view("arm64-pgdir-page-size-nofold", g);
+  EXPECT_EQ(up.pgd_alloc, PgdAlloc::kPage);
+  EXPECT_EQ(up.pgd_alloc_bytes, 4096u);
+  EXPECT_EQ(bad.pgd_alloc, PgdAlloc::kSlab);
+  EXPECT_EQ(bad.pgd_alloc_bytes, 128u);
+  EXPECT_EQ(bad.pgd_align, 128u);
+  EXPECT_FALSE(bad.pgdir_is_page_size);
+  EXPECT_EQ(bad.lin(tgt::Level::kP4d).shift, up.lin(tgt::Level::kP4d).shift);
+}
+
+// How a folded level folds is seen, not assumed: the probe tells the LPA2
+// round-down from the RFC's pointer pass-through and the compile-time casts.
+TEST(LinuxView, fold_how_is_probed_from_the_helpers) {
+  EXPECT_EQ(harness::upstream_view(*find("arm64-4k-va52-nolpa2")).lin(tgt::Level::kP4d).how,
+            "PTR_ALIGN_DOWN(pgdp, PAGE_SIZE) + p4d_index(addr)");
+  EXPECT_EQ(harness::upstream_view(*find("arm64-64k-va48-boot")).lin(tgt::Level::kPud).how,
+            "pud_offset returns the p4d pointer unchanged");
+  EXPECT_EQ(harness::upstream_view(*find("arm64-4k-va48")).lin(tgt::Level::kP4d).how, "pgtable-nop4d.h: (p4d_t *)pgdp");
+  EXPECT_EQ(harness::linux_view("arm64-fold-cast", *find("arm64-4k-va52-nolpa2")).lin(tgt::Level::kP4d).how,
+            "p4d_offset returns the pgd pointer unchanged");
 }
 
 TEST(Catalogue, glob_selects_families) {

@@ -39,9 +39,22 @@ void add_replay_command(CLI::App& app, Action& action);
 void add_decode_command(CLI::App& app, Action& action);
 void add_campaign_command(CLI::App& app, Action& action);
 
-// replay/decode (cmd_replay.cc): the FILE and --variant options, and the
-// scenario they name (bytes or text; UsageError when unreadable).
-void add_scenario_file_options(CLI::App& cmd, std::string& file, std::string& variant);
+// The largest file ptfold reads as a scenario or fuzz input. Scenarios run
+// at most 16 ops and libFuzzer's inputs are a few KiB; a larger file is a
+// mistake (a log, an image, /dev/zero), refused before it is read.
+inline constexpr u64 kMaxInputBytes = u64{1} << 20;
+// The bytes of a regular, readable file of at most kMaxInputBytes;
+// UsageError naming `path` otherwise (directories, devices, FIFOs,
+// unreadable or oversized files).
+std::vector<uint8_t> read_input_file(const std::string& path);
+
+// replay/decode (cmd_replay.cc): the FILE, --variant and --bytes options,
+// and the scenario they name.
+struct ScenarioFileArgs {
+  std::string file, variant;
+  bool bytes = false;
+};
+void add_scenario_file_options(CLI::App& cmd, ScenarioFileArgs& a);
 
 // Geometries matching a name or glob; UsageError when none does.
 std::vector<const ref::Geometry*> select_geometries(const std::string& glob);
@@ -52,6 +65,9 @@ std::vector<const tgt::VariantInfo*> select_variants(const std::string& glob);
 // Parses a hexadecimal (0x...) or decimal 64-bit value, '_' and '\'' allowed
 // as digit separators; UsageError naming `what` otherwise.
 u64 parse_u64(const std::string& text, const std::string& what);
-fuzz::Scenario load_scenario(const std::string& path, const std::string& variant);
+// The scenario FILE holds: scenario text (its first line says so) or fuzz
+// bytes, decoded with the variant selection they were fuzzed under (--variant,
+// else PTFOLD_VARIANT; with neither, bytes are refused rather than guessed).
+fuzz::Scenario load_scenario(const ScenarioFileArgs& a);
 
 }  // namespace ptfold::cli

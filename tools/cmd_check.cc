@@ -1,6 +1,8 @@
-// `ptfold check`: the main job. Over every geometry, for the upstream variants:
-// the concrete differential check, the proof matrix, a deterministic fuzz
-// smoke run, then a summary. Exit 0 clean, 1 any failure, 3 unknown proofs.
+// `ptfold check`: the main job. Over every geometry (or those --geometry
+// selects, for every phase), for the upstream variants: the concrete
+// differential check, the proof matrix, a deterministic fuzz smoke run that
+// replays the seed scenarios first, then a summary in which every count says
+// what it counts. Exit 0 clean, 1 any failure, 3 unknown proofs.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -11,6 +13,7 @@
 #include "harness/binding.h"
 #include "harness/differential.h"
 #include "tools/cli.h"
+#include "tools/kernel_tree.h"
 #ifdef PTFOLD_WITH_SOLVER
 #include "solver/prove.h"
 #include "solver/report.h"
@@ -19,15 +22,19 @@
 namespace ptfold::cli {
 
 namespace {
+
+#include "seed_scenarios.inc"
+
 struct CheckArgs {
   std::string geometry = "*";
   unsigned random_vas = 64;
   unsigned fuzz_inputs = 200;
   unsigned jobs = 0;
+  std::string kernel_tree, overlay;
 };
 
 // The concrete differential stage; returns the number of failing pairs.
-int differential_stage(const CheckArgs& a, std::ostream& os) {
+int differential_stage(const CheckArgs& a, std::ostream& os, int* pairs_checked) {
   int bad = 0, n = 0;
   for (const harness::Pair& p : harness::pairs("*", a.geometry)) {
     if (!p.variant->upstream) continue;
@@ -41,6 +48,7 @@ int differential_stage(const CheckArgs& a, std::ostream& os) {
     bad += !f.empty();
   }
   os << fmt::format("differential: {} of {} (variant, geometry) pairs agree with the reference walk\n\n", n - bad, n);
+  if (pairs_checked) *pairs_checked = n;
   return bad;
 }
 }  // namespace
@@ -52,12 +60,17 @@ void add_check_command(CLI::App& app, Action& action) {
   cmd->add_option("--random-vas", a->random_vas, "Random VAs per half in the differential stage")->check(CLI::Range(0u, 100000u));
   cmd->add_option("--fuzz-inputs", a->fuzz_inputs, "Deterministic fuzz inputs per (variant, geometry) and target")->check(CLI::Range(0u, 1000000u));
   cmd->add_option("-j,--jobs", a->jobs, "Proof worker threads (default: all cores)");
-  cmd->callback([&action, a] {
-    action = [a] {
+  CLI::Option* kt = cmd->add_option("--kernel-tree", a->kernel_tree, "Check the real helpers of this Linux tree instead of the models (no DIR: the default tree)")->expected(0, 1);
+  cmd->add_option("--overlay", a->overlay, "With --kernel-tree: a regression overlay (targets/kernel/overlays) on a copy of the tree's headers")->needs(kt);
+  cmd->callback([&action, a, kt] {
+    action = [a, kt] {
+      if (kt->count()) return check_kernel_tree(a->kernel_tree, a->overlay, a->geometry, a->random_vas);
       const auto geos = select_geometries(a->geometry);  // usage error when nothing matches
       std::cout << "== differential walk check (concrete) ==\n";
-      const int bad = differential_stage(*a, std::cout);
-      std::vector<std::string> summary = {fmt::format("differential: {}", bad ? "FAILED" : "clean")};
+      int pairs = 0;
+      const int bad = differential_stage(*a, std::cout, &pairs);
+      std::vector<std::string> summary = {fmt::format("differential: {} of {} (variant, geometry) pairs agree{}",
+                                                      pairs - bad, pairs, bad ? " - FAILED" : "")};
       bool failed = bad != 0, unknown = false;
 #ifdef PTFOLD_WITH_SOLVER
       std::cout << "== proofs (Z3, every address) ==\n";
@@ -72,12 +85,16 @@ void add_check_command(CLI::App& app, Action& action) {
 #else
       summary.push_back("proofs: not built (configure with PTFOLD_WITH_SOLVER=ON and libz3-dev)");
 #endif
-      std::cout << "\n== fuzz smoke (fuzz_ops + fuzz_walk, deterministic inputs, upstream variants) ==\n";
-      const fuzz::SmokeSummary fs = fuzz::smoke("upstream", a->fuzz_inputs, 1);
+      std::cout << "\n== fuzz smoke (seed scenarios, then deterministic fuzz_ops + fuzz_walk inputs, upstream "
+                   "variants) ==\n";
+      const std::vector<fuzz::SeedScenario> seeds(std::begin(kSeedScenarios), std::end(kSeedScenarios));
+      const fuzz::SmokeSummary fs = fuzz::smoke("upstream", a->geometry, a->fuzz_inputs, 1, seeds);
       for (const fuzz::SmokeFinding& f : fs.findings) std::cout << f.report << "\n";
-      summary.push_back(fmt::format("fuzz smoke: {} pairs, {} + {} inputs, {} ops, {} oracle checks, {} findings",
-                                    fs.pairs, fs.ops_inputs, fs.walk_inputs, fs.ops_run, fs.checks,
-                                    fs.findings.size()));
+      summary.push_back(fmt::format(
+          "fuzz smoke: {} (variant, geometry) pairs; {} seed scenarios replayed; {} random fuzz_ops and {} "
+          "random fuzz_walk inputs; {} ops executed; {} explicit oracle comparisons (walk, GUP, hot-add "
+          "range and boot-op checks; the page-state checks on every access are not counted); {} findings",
+          fs.pairs, fs.seeds, fs.ops_inputs, fs.walk_inputs, fs.ops_run, fs.checks, fs.findings.size()));
       failed |= !fs.ok();
       std::cout << "\n== summary ==\n";
       for (const std::string& l : summary) std::cout << l << "\n";

@@ -1,4 +1,4 @@
-// `ptfold decode FILE [--variant GLOB]`: prints a fuzz_ops input (a crash
+// `ptfold decode FILE [--variant GLOB] [--bytes]`: prints a fuzz_ops input (a crash
 // file) as scenario text, ready to edit and replay.
 #include <iostream>
 
@@ -9,12 +9,11 @@ namespace ptfold::cli {
 
 void add_decode_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("decode", "Print a fuzz_ops input (e.g. a crash file) as scenario text");
-  auto file = std::make_shared<std::string>();
-  auto variant = std::make_shared<std::string>();
-  add_scenario_file_options(*cmd, *file, *variant);
-  cmd->callback([&action, file, variant] {
-    action = [file, variant] {
-      std::cout << fuzz::to_text(load_scenario(*file, *variant));
+  auto a = std::make_shared<ScenarioFileArgs>();
+  add_scenario_file_options(*cmd, *a);
+  cmd->callback([&action, a] {
+    action = [a] {
+      std::cout << fuzz::to_text(load_scenario(*a));
       return 0;
     };
   });

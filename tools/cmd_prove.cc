@@ -23,6 +23,7 @@ struct ProveArgs {
   std::string format = "table";
   unsigned timeout_ms = 10000;
   unsigned jobs = 0;  // 0: one per core
+  bool timings = false;
 };
 
 std::string obligation_names() {
@@ -69,19 +70,24 @@ void add_prove_command(CLI::App& app, Action& action) {
   cmd->add_option("--target,-t", a->target, "Target variant name or glob (default: the upstream variants)");
   cmd->add_option("--geometry,-g", a->geometry, "Geometry name or glob (default: all)");
   cmd->add_option("--obligation,-o", a->obligations,
-                  "Obligation(s), comma separated or repeated: walk, bounds, index, descriptor, folded, all (default: all)");
+                  "Obligation(s), comma separated or repeated: walk, bounds, index, descriptor, bug-on, all (default: all)");
   cmd->add_option("--format,-f", a->format, "Output: table, json, sarif, junit, ktap");
   cmd->add_option("--timeout-ms", a->timeout_ms, "Per-query Z3 timeout in ms (a timeout is `unknown`, never a pass)");
-  cmd->add_option("-j,--jobs", a->jobs, "Worker threads (default: one per core)");
+  cmd->add_option("-j,--jobs", a->jobs, "Worker threads (default: one per core); the output is the same for every -j");
+  cmd->add_flag("--timings", a->timings,
+                "Add wall and per-query times and the job count (they vary from run to run; the default output is "
+                "the same bytes on every run)");
   cmd->callback([&action, a] {
     action = [a] {
       const auto fmt_ = solver::parse_format(a->format);
       if (!fmt_) throw UsageError(fmt::format("unknown format '{}'", a->format), "use table, json, sarif, junit or ktap");
       const solver::ProveOptions opt = options_from(*a);
       const solver::MatrixResult r = solver::prove_matrix(opt);
-      std::cout << solver::format_matrix(r, *fmt_);
+      solver::RenderOptions ro;
+      ro.timings = a->timings;
+      std::cout << solver::format_matrix(r, *fmt_, ro);
       // Machine formats keep stdout parseable; the summary goes to stderr.
-      if (*fmt_ != solver::Format::kTable) std::cerr << solver::summary_line(r) << "\n";
+      if (*fmt_ != solver::Format::kTable) std::cerr << solver::summary_line(r, a->timings) << "\n";
       return r.exit_code();
     };
   });

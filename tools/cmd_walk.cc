@@ -6,13 +6,14 @@
 
 #include "harness/explain.h"
 #include "tools/cli.h"
+#include "tools/kernel_tree.h"
 #include "tools/render.h"
 
 namespace ptfold::cli {
 
 namespace {
 struct WalkArgs {
-  std::string geometry, va, target, pgd_offset, phys_offset;
+  std::string geometry, va, target, pgd_offset, phys_offset, kernel_tree, overlay;
   bool json = false;
 };
 }  // namespace
@@ -26,8 +27,11 @@ void add_walk_command(CLI::App& app, Action& action) {
   cmd->add_option("--pgd-offset", a->pgd_offset, "Offset of a sub-page pgd object in its slab page (default: half a page)");
   cmd->add_option("--phys-offset", a->phys_offset, "Physical offset of simulated memory (default: above 2^50 where descriptors carry high PA bits)");
   cmd->add_flag("--json", a->json, "Machine-readable output");
-  cmd->callback([&action, a] {
-    action = [a] {
+  CLI::Option* kt = cmd->add_option("--kernel-tree", a->kernel_tree, "Walk with the real helpers of this Linux tree (no DIR: the default tree)")->expected(0, 1);
+  cmd->add_option("--overlay", a->overlay, "With --kernel-tree: a regression overlay on a copy of the tree's headers")->needs(kt);
+  cmd->callback([&action, a, kt] {
+    action = [a, kt] {
+      if (kt->count()) return walk_kernel_tree(a->kernel_tree, a->overlay, a->geometry, a->va, a->json);
       const ref::Geometry& g = require_geometry(a->geometry);
       const u64 va = parse_u64(a->va, "VA");
       const tgt::VariantInfo* v = a->target.empty() ? tgt::upstream_for_family(g.family)

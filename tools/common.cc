@@ -2,6 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sys/stat.h>
 
 #include "tools/cli.h"
 
@@ -34,6 +38,37 @@ std::vector<const tgt::VariantInfo*> select_variants(const std::string& glob) {
     throw UsageError(fmt::format("no target variant matches '{}'", glob),
                      "run `ptfold variants` for the names");
   return out;
+}
+
+std::vector<uint8_t> read_input_file(const std::string& path) {
+  // stat() first: a directory or a device is refused before it is opened,
+  // and a size over the cap before anything is read.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)),
+                     "give a scenario file or a fuzz input file");
+  if (S_ISDIR(st.st_mode))
+    throw UsageError(fmt::format("'{}' is a directory", path),
+                     "give one file; to run a whole corpus, give the directory to the fuzz target (fuzz_ops DIR)");
+  if (!S_ISREG(st.st_mode))
+    throw UsageError(fmt::format("'{}' is not a regular file (a device, FIFO or socket)", path),
+                     "give a scenario file or a fuzz input file");
+  if (static_cast<u64>(st.st_size) > kMaxInputBytes)
+    throw UsageError(fmt::format("'{}' is {} bytes, over the {}-byte limit for scenarios and fuzz inputs", path,
+                                 st.st_size, kMaxInputBytes),
+                     "give a scenario or a crash file; those are a few KiB at most");
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw UsageError(fmt::format("cannot read '{}': {}", path, std::strerror(errno)),
+                     "check the file's permissions");
+  std::vector<uint8_t> bytes(kMaxInputBytes + 1);
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (in.bad()) throw UsageError(fmt::format("cannot read '{}'", path), "check the file and the disk");
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  if (bytes.size() > kMaxInputBytes)  // it grew after stat()
+    throw UsageError(fmt::format("'{}' is over the {}-byte limit for scenarios and fuzz inputs", path, kMaxInputBytes),
+                     "give a scenario or a crash file; those are a few KiB at most");
+  return bytes;
 }
 
 u64 parse_u64(const std::string& text, const std::string& what) {

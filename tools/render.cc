@@ -26,35 +26,37 @@ std::string size_str(u64 bytes) {
 
 }  // namespace
 
-std::string folded_summary(const ref::Geometry& g) {
+std::string folded_summary(const harness::LinuxView& v) {
   std::string s;
-  for (const ref::LinuxLevel& l : g.linux)
-    if (l.fold != ref::Fold::kNone)
-      s += fmt::format("{}{} ({})", s.empty() ? "" : ", ", ref::level_name(l.level),
-                       l.fold == ref::Fold::kRunTime ? "run" : "compile");
+  for (const harness::LinuxLevel& l : v.level)
+    if (l.fold != harness::Fold::kNone)
+      s += fmt::format("{}{} ({})", s.empty() ? "" : ", ", tgt::level_name(l.level),
+                       l.fold == harness::Fold::kRunTime ? "run" : "compile");
   return s.empty() ? "-" : s;
 }
 
-nlohmann::json geometry_json(const ref::Geometry& g) {
+nlohmann::json geometry_json(const ref::Geometry& g, const harness::LinuxView& v) {
   nlohmann::json j;
   j["name"] = g.name;
   j["arch"] = arch_name(g.arch);
   j["family"] = g.family;
   j["summary"] = g.summary;
-  j["style"] = g.style == ref::FoldStyle::kArm64Lpa2 ? "lpa2-round-down" : "runtime-geometry";
+  j["target"] = v.variant;
+  j["style"] = v.folded_realigns ? "lpa2-round-down" : "runtime-geometry";
   j["page_size"] = g.page_size();
   j["va_bits"] = {{"configured", g.va_bits}, {"actual", g.vabits_actual}};
   j["levels"] = {{"compile_time", g.pgtable_levels}, {"run_time", g.runtime_levels}};
   nlohmann::json lin = nlohmann::json::array();
-  for (const ref::LinuxLevel& l : g.linux) {
-    nlohmann::json x = {{"level", ref::level_name(l.level)},
+  for (const harness::LinuxLevel& l : v.level) {
+    nlohmann::json x = {{"level", tgt::level_name(l.level)},
                         {"shift", l.shift},
                         {"ptrs", l.ptrs},
-                        {"folded", l.fold == ref::Fold::kNone ? "no"
-                                   : l.fold == ref::Fold::kRunTime ? "run-time" : "compile-time"},
+                        {"folded", l.fold == harness::Fold::kNone ? "no"
+                                   : l.fold == harness::Fold::kRunTime ? "run-time" : "compile-time"},
                         {"hw_table", g.hw[l.hw].name},
                         {"hw_entries", g.hw[l.hw].entries}};
     if (!l.how.empty()) x["how"] = l.how;
+    if (l.leaf_size) x["leaf_size"] = l.leaf_size;
     lin.push_back(x);
   }
   j["linux"] = lin;
@@ -64,16 +66,18 @@ nlohmann::json geometry_json(const ref::Geometry& g) {
                   {"entries", l.entries}, {"leaf", l.leaf_ok}});
   j["hardware"] = hw;
   j["root_table"] = {{"entries", g.root_entries()}, {"bytes", g.root_bytes()}};
-  j["pgd"] = {{"PGD_SIZE", g.pgd_size}, {"allocation", ref::pgd_alloc_name(g.pgd_alloc)},
-              {"bytes", g.pgd_alloc_bytes}, {"align", g.pgd_align}};
+  j["pgd"] = {{"PGD_SIZE", v.pgd_size}, {"allocation", harness::pgd_alloc_name(v.pgd_alloc)},
+              {"bytes", v.pgd_alloc_bytes}, {"align", v.pgd_align}};
   nlohmann::json halves = nlohmann::json::array();
-  for (const ref::Half& h : g.halves)
+  int64_t ttbr1 = 0;
+  for (size_t i = 0; i < g.halves.size(); ++i) {
+    const ref::Half& h = g.halves[i];
+    const int64_t off = i < v.root_offset.size() ? v.root_offset[i] : 0;
     halves.push_back({{"name", h.name}, {"va_lo", fmt::format("{:#018x}", h.va_lo)},
-                      {"va_hi", fmt::format("{:#018x}", h.va_hi)}, {"root_offset", h.root_offset}});
+                      {"va_hi", fmt::format("{:#018x}", h.va_hi)}, {"root_offset", off}});
+    if (h.upper) ttbr1 = off;
+  }
   j["halves"] = halves;
-  u64 ttbr1 = 0;
-  for (const ref::Half& h : g.halves)
-    if (h.upper) ttbr1 = h.root_offset;
   if (g.arch == ref::Arch::kArm64) j["ttbr1_offset"] = ttbr1;
   j["hw_config"] = {{"granule_shift", g.hwc.granule_shift}, {"t0sz", g.hwc.t0sz}, {"t1sz", g.hwc.t1sz},
                     {"ds", g.hwc.ds}, {"feat_lpa", g.hwc.feat_lpa}, {"feat_lva", g.hwc.feat_lva},
@@ -81,24 +85,24 @@ nlohmann::json geometry_json(const ref::Geometry& g) {
   return j;
 }
 
-std::string geometries_table(const std::vector<const ref::Geometry*>& geos) {
+std::string geometries_table(const std::vector<const ref::Geometry*>& geos, const ViewOf& view_of) {
   std::string out = fmt::format("{:<22} {:>4} {:>7} {:>5} {:<44} {:<21} {:<19} {:>5} {:<10} {}\n",
                                 "geometry", "page", "VA c/a", "lvl", "folded levels",
                                 "Linux PTRS pgd/p4d/pud/pmd/pte", "hardware entries", "root",
                                 "pgd", "root offset");
   for (const ref::Geometry* g : geos) {
+    const harness::LinuxView& v = view_of(*g);
     std::string ptrs, hw;
-    for (const ref::LinuxLevel& l : g->linux) ptrs += fmt::format("{}{}", ptrs.empty() ? "" : "/", l.ptrs);
+    for (const harness::LinuxLevel& l : v.level) ptrs += fmt::format("{}{}", ptrs.empty() ? "" : "/", l.ptrs);
     for (const ref::HwLevel& l : g->hw) hw += fmt::format("{}{}", hw.empty() ? "" : "/", l.entries);
     std::string off;
-    for (const ref::Half& h : g->halves)
-      if (h.root_offset) off += fmt::format("{} +{}", h.name, h.root_offset);
+    for (size_t i = 0; i < g->halves.size() && i < v.root_offset.size(); ++i)
+      if (v.root_offset[i]) off += fmt::format("{}{} {:+}", off.empty() ? "" : ", ", g->halves[i].name, v.root_offset[i]);
     out += fmt::format("{:<22} {:>4} {:>7} {:>5} {:<44} {:<21} {:<19} {:>5} {:<10} {}\n", g->name,
                        size_str(g->page_size()), fmt::format("{}/{}", g->va_bits, g->vabits_actual),
-                       fmt::format("{}/{}", g->pgtable_levels, g->runtime_levels), folded_summary(*g),
+                       fmt::format("{}/{}", v.pgtable_levels, g->runtime_levels), folded_summary(v),
                        ptrs, hw, size_str(g->root_bytes()),
-                       fmt::format("{} {}", size_str(g->pgd_alloc_bytes),
-                                   g->pgd_alloc == ref::PgdAlloc::kSlab ? "slab" : g->pgd_alloc == ref::PgdAlloc::kPage ? "page" : "2pg"),
+                       fmt::format("{} {}", size_str(v.pgd_alloc_bytes), harness::pgd_alloc_short(v.pgd_alloc)),
                        off.empty() ? "-" : off);
   }
   out += "\nVA c/a: configured/actual VA bits; lvl: levels compiled/walked; root: the table the\n"
@@ -126,13 +130,13 @@ nlohmann::json explained_json(const harness::Explained& e) {
   j["root_register"] = fmt::format("{:#x}", e.root);
   j["root_table"] = fmt::format("{:#x}", e.root_base);
   nlohmann::json lin = nlohmann::json::array();
-  for (const auto& l : e.linux) {
-    nlohmann::json x = {{"level", ref::level_name(l.level)}, {"helper", l.helper},
+  for (const auto& l : e.levels) {
+    nlohmann::json x = {{"level", tgt::level_name(l.level)}, {"helper", l.helper},
                         {"index", l.index}, {"ptrs", l.ptrs}, {"shift", l.shift},
                         {"entry_pa", fmt::format("{:#x}", l.entry_pa)},
                         {"hw_table", l.hw}, {"read_by_hardware", l.reads_hw},
-                        {"folded", l.fold == ref::Fold::kNone ? "no"
-                                   : l.fold == ref::Fold::kRunTime ? "run-time" : "compile-time"}};
+                        {"folded", l.fold == harness::Fold::kNone ? "no"
+                                   : l.fold == harness::Fold::kRunTime ? "run-time" : "compile-time"}};
     if (!l.how.empty()) x["how"] = l.how;
     if (auto off = linux_offset(e, l)) x["entry_offset"] = *off;
     lin.push_back(x);
@@ -157,10 +161,10 @@ nlohmann::json explained_json(const harness::Explained& e) {
 std::string explained_text(const harness::Explained& e, const ref::Geometry& g) {
   std::string out = fmt::format("{} on {} ({}), VA {:#018x} ({})\n", e.variant, g.name, g.summary, e.va, e.half_name);
   out += fmt::format("pgd at {:#x} (pa {:#x}, {} {} B); root register {:#x} -> root table {:#x}\n\n",
-                     e.pgd_va, e.pgd_pa, ref::pgd_alloc_name(g.pgd_alloc), g.pgd_alloc_bytes, e.root, e.root_base);
+                     e.pgd_va, e.pgd_pa, harness::pgd_alloc_name(e.pgd_alloc), e.pgd_alloc_bytes, e.root, e.root_base);
   out += fmt::format("{:<18} {:>6} {:>7} {:>8}   {:<6} {:>6} {:>8} {:<9}  {}\n", "Linux helper", "index",
                      "PTRS", "offset", "hw", "index", "offset", "VA bits", "");
-  for (const auto& l : e.linux) {
+  for (const auto& l : e.levels) {
     const bool have_hw = l.hw < static_cast<int>(e.hw.size());
     const auto off = linux_offset(e, l);
     std::string lin_off = off ? (*off < 0 ? fmt::format("-{:#x}", -*off) : fmt::format("{:#x}", *off)) : "?";
@@ -173,7 +177,7 @@ std::string explained_text(const harness::Explained& e, const ref::Geometry& g) 
       hw_cols = fmt::format("{:<6} {:>6} {:>8} {:<9}", have_hw ? "(" + e.hw[l.hw].name + ")" : "-", "", "", "");
     }
     std::string note;
-    if (l.fold != ref::Fold::kNone) note = fmt::format("folded at {}: {}", l.fold == ref::Fold::kRunTime ? "run time" : "compile time", l.how);
+    if (l.fold != harness::Fold::kNone) note = fmt::format("folded at {}: {}", harness::fold_name(l.fold), l.how);
     if (have_hw && l.reads_hw && e.first_mismatch == l.hw) note = "<-- differs" + (note.empty() ? "" : "; " + note);
     out += fmt::format("{:<18} {:>6} {:>7} {:>8}   {}  {}\n", l.helper, l.index, l.ptrs, lin_off, hw_cols, note);
   }

@@ -1,8 +1,9 @@
 // fuzz_ops: op sequences (address spaces, maps, unmaps, page-table frees
 // with floor/ceiling, mmu_gather, fast-GUP lockless walks, the
 // debug_vm_pgtable sequence) over every geometry of the selected variants.
-// Scenario text is accepted too (regressions), for selected pairs only, so
-// an upstream-only run can never be steered onto a bug variant.
+// Scenario text (first line `ptfold-scenario v1`) is accepted too
+// (regressions), for selected pairs only, so an upstream-only run can never
+// be steered onto a bug variant.
 #include <cstddef>
 #include <cstdint>
 
@@ -13,11 +14,11 @@
 #define PTFOLD_FUZZ_VARIANT "upstream"
 #endif
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" PTFOLD_FUZZ_ENTRY int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ptfold::fuzz;
   const auto& pairs = selected_pairs(PTFOLD_FUZZ_VARIANT);
   static Scenario s;  // reused: decode_ops fills it in place
-  if (looks_like_text(data, size)) {
+  if (is_scenario_text(data, size)) {
     try {
       s = parse_text(std::string_view(reinterpret_cast<const char*>(data), size));
     } catch (const ScenarioError&) {
@@ -30,6 +31,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   RunResult r = run_scenario(s, TraceMode::kOnFinding);
-  if (r.finding) report_and_abort(*r.finding, r.trace);
+  if (r.finding) PTFOLD_REPORT_AND_ABORT(*r.finding, r.trace);
   return 0;
 }

@@ -12,11 +12,11 @@
 #define PTFOLD_FUZZ_VARIANT "upstream"
 #endif
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" PTFOLD_FUZZ_ENTRY int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ptfold::fuzz;
   std::optional<Finding> f;
   std::string trace;
   run_walk_input(data, size, selected_pairs(PTFOLD_FUZZ_VARIANT), &f, &trace);
-  if (f) report_and_abort(*f, trace);
+  if (f) PTFOLD_REPORT_AND_ABORT(*f, trace);
   return 0;
 }

@@ -327,6 +327,14 @@ class Arm64 : public LinuxPageTable<W, Env> {
     const u64 type = l == Level::kPte ? PTE_TYPE_PAGE : PMD_TYPE_SECT;
     return __phys_to_pte_val(pa) | W(type | PTE_AF | (lpa2_is_enabled() ? 0 : PTE_SHARED));
   }
+  // pgtable-prot.h: PTE_ATTRINDX [4:2], PTE_USER, PTE_RDONLY, PTE_SHARED
+  // (PTE_MAYBE_SHARED: [9:8] are PA[51:50] under LPA2), PTE_AF, PTE_NG,
+  // PTE_GP, PTE_DBM/PTE_WRITE, PTE_CONT, PTE_PXN, PTE_UXN and the software
+  // bits [58:55] (PTE_DIRTY, PTE_SPECIAL, PTE_PRESENT_INVALID, ...).
+  u64 leaf_prot_bits(Level /*l*/) const override {
+    return genmask(4, 2) | (u64{1} << 6) | (u64{1} << 7) | PTE_MAYBE_SHARED() | PTE_AF | (u64{1} << 11) |
+           genmask(54, 50) | genmask(58, 55);
+  }
 
   // --- Output-address encoding (asm/pgtable.h, pgtable-hwdef.h) -------------
   u64 PTE_ADDR_LOW() const { return genmask(49, cfg_.PAGE_SHIFT); }

@@ -36,6 +36,19 @@ class BootRounddown : public Arm64<W, Env> {
   }
 };
 
+// Seed bug B's class on the LPA2 family: pgdir_is_page_size() without its
+// folded-level rule (arch/arm64/mm/pgd.c: "a level folded at run time still
+// needs a whole page, the folded helpers index it from the page start").
+// When the CPU lacks LPA2/LVA the pgd becomes a sub-page pgd_cache object
+// (4K/52: 16 entries, 128 bytes) while pgd_to_folded_p4d() still adds
+// p4d_index() to the page start: entries outside the object.
+template <class W, class Env>
+class PgdirPageSizeNoFold : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  bool pgdir_is_page_size() const override { return this->PGD_SIZE() == this->PAGE_SIZE(); }
+};
+
 // LPA2-style geometry whose folded helpers return the incoming pointer
 // unchanged (the RFC's helper without the RFC's runtime shifts): pgd_index()
 // still uses the compile-time 52-bit view, so the pointer is the wrong slot.

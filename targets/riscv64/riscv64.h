@@ -208,6 +208,9 @@ class Riscv64 : public LinuxPageTable<W, Env> {
   }
   // pfn_pte/pfn_pmd/pfn_pud(pfn, PAGE_KERNEL): a leaf at any level.
   W mk_leaf(Level /*l*/, const W& pa) const override { return __phys_to_pte_val(pa) | W(_PAGE_KERNEL); }
+  // pgtable-bits.h: V R W X U G A D and the two software bits [9:8]
+  // (_PAGE_SOFT: _PAGE_SPECIAL, _PAGE_DEVMAP).
+  u64 leaf_prot_bits(Level /*l*/) const override { return genmask(9, 0); }
 
   // --- Output-address encoding --------------------------------------------------
   W __phys_to_pte_val(const W& pa) const override { return (pa >> 12) << _PAGE_PFN_SHIFT; }

@@ -29,4 +29,17 @@ class KvmPgdirSize : public Riscv64<W, Env> {
   }
 };
 
+// A walk-level mutant: pgd_offset() indexing with Sv48's PGDIR_SHIFT (39) on
+// an Sv39 CPU - the pgd-level shift not following the runtime fold of pud
+// (asm/pgtable-64.h: PGDIR_SHIFT is 30 once pgtable_l4_enabled is false).
+template <class W, class Env>
+class Sv39PgdirShift : public Riscv64<W, Env> {
+ public:
+  using Riscv64<W, Env>::Riscv64;
+  W pgd_offset_pgd(const W& pgd, const W& addr) override {
+    if (this->pgtable_l4_enabled()) return Riscv64<W, Env>::pgd_offset_pgd(pgd, addr);
+    return pgd + (((addr >> 39) & W(511)) << 3);
+  }
+};
+
 }  // namespace ptfold::tgt::riscv64

@@ -37,4 +37,19 @@ class StartupIndexWrap : public X86_64<W, Env> {
   u64 startup_pmd_slot(u64 physaddr, u64 i) const override { return i + (physaddr >> 21) % 512; }
 };
 
+// A walk-level mutant: pgd_offset() of a CONFIG_X86_5LEVEL build indexing the
+// pgd with the 5-level PGDIR_SHIFT (48) whatever the CPU - the compile-time
+// constant PGDIR_SHIFT was before boot-time 5-level paging (v4.17) made it
+// the variable pgdir_shift. On a CPU without LA57 the hardware's root is the
+// PML4, indexed by VA[47:39].
+template <class W, class Env>
+class PgdirShiftBuildtime : public X86_64<W, Env> {
+ public:
+  using X86_64<W, Env>::X86_64;
+  W pgd_offset_pgd(const W& pgd, const W& addr) override {
+    if (!this->cfg_.X86_5LEVEL) return X86_64<W, Env>::pgd_offset_pgd(pgd, addr);
+    return pgd + (((addr >> 48) & W(511)) << 3);
+  }
+};
+
 }  // namespace ptfold::tgt::x86_64

@@ -218,6 +218,12 @@ class X86_64 : public LinuxPageTable<W, Env> {
     const u64 pse = l == Level::kPte ? 0 : _PAGE_PSE;
     return __phys_to_pte_val(pa) | W(__PAGE_KERNEL | pse);
   }
+  // pgtable_types.h: every flag of a 4K pte ([11:0]: present, RW, user,
+  // PWT, PCD, accessed, dirty, PAT, global, software bits), _PAGE_SOFTW5 and
+  // _PAGE_NX.
+  u64 leaf_prot_bits(Level l) const override {
+    return (l == Level::kPte ? genmask(11, 0) : genmask(11, 0) & ~_PAGE_PSE) | _PAGE_NOPTISHADOW | _PAGE_NX;
+  }
 
   // --- PTI (arch/x86/mm/pti.c, asm/pgtable.h) ---------------------------------
   // pgdp_maps_userspace(): slot index within its page below PGD_KERNEL_START.

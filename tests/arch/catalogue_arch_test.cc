@@ -1,11 +1,16 @@
-// The x86-64 and RISC-V catalogue rows against linux-folding.md §3/§4 and
-// arch-walks.md §4/§5.4.
+// The x86-64 and RISC-V catalogue rows (arch-walks.md §4/§5.4) and the
+// LinuxView the upstream models report for them (linux-folding.md §3/§4).
 #include <gtest/gtest.h>
 
+#include "harness/linux_view.h"
 #include "reference/geometry.h"
 
 namespace ptfold::ref {
 namespace {
+
+using harness::Fold;
+using harness::PgdAlloc;
+using tgt::Level;
 
 struct Row {
   const char* name;
@@ -36,7 +41,8 @@ TEST(CatalogueArch, rows_match_linux_folding_and_the_cross_arch_table) {
     ASSERT_NE(g, nullptr);
     EXPECT_EQ(g->arch, r.arch);
     EXPECT_EQ(g->family, r.arch == Arch::kX86_64 ? "x86_64" : "riscv64");
-    EXPECT_EQ(g->style, FoldStyle::kRuntimeGeometry);
+    const harness::LinuxView& v = harness::upstream_view(*g);
+    EXPECT_FALSE(v.folded_realigns);
     EXPECT_EQ(g->runtime_levels, r.levels_walked);
     EXPECT_EQ(g->vabits_actual, r.vabits_actual);
     ASSERT_EQ(g->hw.size(), r.levels_walked);
@@ -50,17 +56,17 @@ TEST(CatalogueArch, rows_match_linux_folding_and_the_cross_arch_table) {
       EXPECT_EQ(g->hw[i].entries, 512u);
     }
     EXPECT_EQ(g->root_bytes(), 4096u);
-    EXPECT_EQ(g->lin(Level::kPgd).shift, r.pgdir_shift);
-    EXPECT_EQ(g->lin(Level::kPgd).ptrs, 512u);
-    EXPECT_EQ(g->lin(Level::kP4d).ptrs, r.ptrs_per_p4d);
-    EXPECT_EQ(g->lin(Level::kP4d).fold, r.p4d);
-    EXPECT_EQ(g->lin(Level::kPud).fold, r.pud);
-    EXPECT_EQ(g->lin(Level::kPmd).fold, Fold::kNone);
-    EXPECT_EQ(g->lin(Level::kPmd).shift, 21u);
-    EXPECT_EQ(g->lin(Level::kPte).shift, 12u);
-    EXPECT_EQ(g->reader_of(0), r.root_reader);
+    EXPECT_EQ(v.lin(Level::kPgd).shift, r.pgdir_shift);
+    EXPECT_EQ(v.lin(Level::kPgd).ptrs, 512u);
+    EXPECT_EQ(v.lin(Level::kP4d).ptrs, r.ptrs_per_p4d);
+    EXPECT_EQ(v.lin(Level::kP4d).fold, r.p4d);
+    EXPECT_EQ(v.lin(Level::kPud).fold, r.pud);
+    EXPECT_EQ(v.lin(Level::kPmd).fold, Fold::kNone);
+    EXPECT_EQ(v.lin(Level::kPmd).shift, 21u);
+    EXPECT_EQ(v.lin(Level::kPte).shift, 12u);
+    EXPECT_EQ(v.reader_of(0), r.root_reader);
     // Every unfolded Linux level below the root reads its own hw table, in order.
-    EXPECT_EQ(g->reader_of(static_cast<int>(g->hw.size()) - 1), Level::kPte);
+    EXPECT_EQ(v.reader_of(static_cast<int>(g->hw.size()) - 1), Level::kPte);
     // Halves: VA[63:VA-1] all equal.
     ASSERT_EQ(g->halves.size(), 2u);
     EXPECT_EQ(g->halves[0].va_hi, (u64{1} << (r.vabits_actual - 1)) - 1);
@@ -80,15 +86,17 @@ TEST(CatalogueArch, pti_pgd_is_two_pages_with_the_user_root_on_the_second) {
   EXPECT_TRUE(g.pti);
   EXPECT_TRUE(g.config_5level);
   EXPECT_FALSE(g.hwc.la57);
-  EXPECT_EQ(g.pgd_alloc, PgdAlloc::kTwoPages);
-  EXPECT_EQ(g.pgd_alloc_bytes, 8192u);
-  EXPECT_EQ(g.pgd_align, 8192u);
+  const harness::LinuxView& v = harness::upstream_view(g);
+  EXPECT_EQ(v.pgd_alloc, PgdAlloc::kTwoPages);
+  EXPECT_EQ(v.pgd_alloc_bytes, 8192u);
+  EXPECT_EQ(v.pgd_align, 8192u);
   EXPECT_EQ(g.halves[0].name, "user");
-  EXPECT_EQ(g.halves[0].root_offset, 4096u);
-  EXPECT_EQ(g.halves[1].root_offset, 0u);
+  EXPECT_EQ(v.root_offset.at(0), 4096);
+  EXPECT_EQ(v.root_offset.at(1), 0);
   for (const char* other : {"x86_64-4level", "x86_64-la57", "x86_64-nola57"}) {
-    EXPECT_EQ(find(other)->pgd_alloc_bytes, 4096u) << other;
-    EXPECT_EQ(find(other)->halves[0].root_offset, 0u) << other;
+    const harness::LinuxView& o = harness::upstream_view(*find(other));
+    EXPECT_EQ(o.pgd_alloc_bytes, 4096u) << other;
+    EXPECT_EQ(o.root_offset.at(0), 0) << other;
   }
 }
 

@@ -41,19 +41,6 @@ TEST(X86_64Helpers, runtime_geometry_follows_la57) {
   EXPECT_EQ(nop4d.t->ptrs_per(Level::kP4d), 1u);
   EXPECT_EQ(off.t->pgd_index(0xffff888000000000), 273u);
   EXPECT_EQ(on.t->pgd_index(0xff11000000000000), 273u);
-  // The helpers' geometry agrees with the catalogue's Linux view.
-  for (const char* name : {"x86_64-4level", "x86_64-la57", "x86_64-nola57", "x86_64-pti",
-                           "riscv64-sv57", "riscv64-sv48", "riscv64-sv39"}) {
-    Model m(name);
-    for (int i = 0; i < tgt::kLevels; ++i) {
-      EXPECT_EQ(m.t->shift(static_cast<Level>(i)), m.g.linux[i].shift) << name << " level " << i;
-      EXPECT_EQ(m.t->ptrs_per(static_cast<Level>(i)), m.g.linux[i].ptrs) << name << " level " << i;
-      EXPECT_EQ(m.t->folded(static_cast<Level>(i)), m.g.linux[i].fold != ref::Fold::kNone)
-          << name << " level " << i;
-    }
-    EXPECT_EQ(m.t->vabits_actual(), m.g.vabits_actual) << name;
-    EXPECT_EQ(m.t->pgd_alloc_size(), m.g.pgd_alloc_bytes) << name;
-  }
 }
 
 TEST(X86_64Helpers, p4d_offset_folded_returns_the_pgd_pointer) {
@@ -209,22 +196,15 @@ class PtiNoShadow : public tgt::x86_64::X86_64<W, Env> {
   void set_p4d(const W& p, const W& v) override { this->env_.write(p, Level::kP4d, v); }
 };
 
-// RISC-V pud_offset() that forgets the runtime fold on Sv39.
-template <class W, class Env>
-class Sv39PudNotFolded : public tgt::riscv64::Riscv64<W, Env> {
- public:
-  using tgt::riscv64::Riscv64<W, Env>::Riscv64;
-  W pgd_offset_pgd(const W& pgd, const W& addr) override {
-    return pgd + (((addr >> 39) & W(511)) << 3);  // PGDIR_SHIFT_L4 on an Sv39 CPU
-  }
-};
-
 template <template <class, class> class V>
 std::vector<std::string> run(const char* geometry) {
   const ref::Geometry& g = *ref::find(geometry);
   MemEnv env(g.page_size());
   V<u64, MemEnv> t(config_for(g), env);
-  return differential_on(t, env, g, /*seed=*/1, /*random_vas=*/16);
+  const LinuxView view = derive_linux_view(g, "test", [](const tgt::Config& c, ViewEnv& e) {
+    return std::make_unique<V<u64, ViewEnv>>(c, e);
+  });
+  return differential_on(t, env, g, view, /*seed=*/1, /*random_vas=*/16);
 }
 
 TEST(DifferentialOfTheTestArch, upstream_pti_passes_and_broken_pti_models_fail) {
@@ -235,9 +215,18 @@ TEST(DifferentialOfTheTestArch, upstream_pti_passes_and_broken_pti_models_fail) 
   EXPECT_FALSE(run<PtiNoShadow>("x86_64-pti").empty());
 }
 
-TEST(DifferentialOfTheTestArch, compile_time_pgdir_shift_on_sv39_is_caught) {
+TEST(DifferentialOfTheTestArch, registered_pgdir_shift_mutants_are_caught_where_they_show) {
   EXPECT_TRUE(run<tgt::riscv64::Riscv64>("riscv64-sv39").empty());
-  EXPECT_FALSE(run<Sv39PudNotFolded>("riscv64-sv39").empty());
+  const auto sv39 = run_differential(*tgt::find_variant("riscv64-sv39-pgdir-shift"), *ref::find("riscv64-sv39"), 1, 16);
+  ASSERT_FALSE(sv39.failures.empty());
+  EXPECT_NE(sv39.failures.front().find("pud at hw level 2"), std::string::npos) << sv39.failures.front();
+  EXPECT_TRUE(run_differential(*tgt::find_variant("riscv64-sv39-pgdir-shift"), *ref::find("riscv64-sv48"), 1, 16)
+                  .failures.empty());
+  const auto nola57 = run_differential(*tgt::find_variant("x86_64-pgdir-shift-buildtime"), *ref::find("x86_64-nola57"), 1, 16);
+  ASSERT_FALSE(nola57.failures.empty());
+  EXPECT_NE(nola57.failures.front().find("p4d at hw PML4"), std::string::npos) << nola57.failures.front();
+  EXPECT_TRUE(run_differential(*tgt::find_variant("x86_64-pgdir-shift-buildtime"), *ref::find("x86_64-la57"), 1, 16)
+                  .failures.empty());
 }
 
 TEST(DifferentialOfTheTestArch, the_x86_upstream_variant_passes_every_x86_geometry) {

@@ -48,6 +48,21 @@ def case_geometries_json():
     expect(g["pgd"] == {"PGD_SIZE": 512, "allocation": "pgd_cache", "bytes": 512, "align": 512}, "boot 64K pgd")
 
 
+def case_geometries_target_shows_the_variants_view():
+    # The Linux side is the target's: the pgd-allocation variant reports the
+    # 128-byte pgd_cache object its pgd_alloc() returns where upstream has a page.
+    rc, out, _ = run("geometries", "--json", "--target", "arm64-pgdir-page-size-nofold", "arm64-4k-va52-nolpa2")
+    expect(rc == 0, "geometries --target exit status")
+    (g,) = json.loads(out)
+    expect(g["target"] == "arm64-pgdir-page-size-nofold", "the view's target")
+    expect(g["pgd"] == {"PGD_SIZE": 128, "allocation": "pgd_cache", "bytes": 128, "align": 128}, "slab pgd")
+    expect(g["linux"][1]["how"] == "PTR_ALIGN_DOWN(pgdp, PAGE_SIZE) + p4d_index(addr)", "probed fold")
+    rc, out, _ = run("geometries", "--json", "arm64-4k-va52-nolpa2")
+    expect(json.loads(out)[0]["pgd"]["allocation"] == "page", "upstream: a page")
+    rc, _, err = run("geometries", "--target", "x86_64", "arm64-*")
+    expect(rc == 2 and err.startswith("ptfold: error: "), "a target of another family is a usage error")
+
+
 def case_walk_vector_4k_48():
     rc, j = walk_json("arm64-4k-va48", "0xffff800012345678")
     expect(rc == 0 and j["verdict"] == "agree", "upstream agrees")

@@ -21,7 +21,7 @@ namespace {
 
 // The first line of the finding a one-op scenario gives ("" for none).
 std::string first_line(const std::string& variant, const std::string& geometry, const std::string& op) {
-  const RunResult r = run_scenario(parse_text(header(variant, geometry) + op + "\n"));
+  const RunResult r = run_scenario(parse_normalised(header(variant, geometry) + op + "\n"));
   return r.finding ? r.finding->first_line() : "";
 }
 
@@ -30,14 +30,14 @@ TEST(BootOps, text_encode_decode_round_trip_is_identity) {
                            "kasan-early-p4d va=0xffdf000000000000 image-off=0x1000000\n"
                            "startup-identity pa=0x7fffe00000 size=0x4000000\n"
                            "map mm0 va=0x400000 pa=0x80000000 level=pte\n";
-  const Scenario s = parse_text(text);
+  const Scenario s = parse_normalised(text);
   ASSERT_EQ(s.ops.size(), 3u);
   EXPECT_EQ(s.ops[1].kind, OpKind::kStartupIdentity);
   EXPECT_EQ(s.ops[1].len, 0x4000000u);
   expect_round_trip(s);
-  expect_round_trip(parse_text(header("riscv64", "riscv64-sv48") +
+  expect_round_trip(parse_normalised(header("riscv64", "riscv64-sv48") +
                                "mode-probe pa=0x80200000\ngstage-block size=0x40000000\n"));
-  const Scenario k = parse_text(header("arm64", "arm64-4k-va52-nolpa2") + "kpti-ng\nkvm-user-walk\n");
+  const Scenario k = parse_normalised(header("arm64", "arm64-4k-va52-nolpa2") + "kpti-ng\nkvm-user-walk\n");
   ASSERT_EQ(k.ops.size(), 2u);
   EXPECT_EQ(k.ops[0].kind, OpKind::kKptiNg);
   EXPECT_EQ(k.ops[1].kind, OpKind::kKvmUserWalk);
@@ -47,7 +47,7 @@ TEST(BootOps, text_encode_decode_round_trip_is_identity) {
 TEST(BootOps, placements_are_normalised_into_what_the_model_accepts) {
   // 4-level: MAX_PHYSMEM_BITS 46; the image is moved down to end below it,
   // 2 MiB aligned, and its size rounded to 2 MiB.
-  const Scenario s = parse_text(header("x86_64", "x86_64-4level") + "startup-identity pa=0xffffffffffff size=0x300001\n");
+  const Scenario s = parse_normalised(header("x86_64", "x86_64-4level") + "startup-identity pa=0xffffffffffff size=0x300001\n");
   EXPECT_EQ(s.ops[0].len, 0x200000u);
   EXPECT_EQ(s.ops[0].pa, (u64{1} << 46) - 0x200000);
 }
@@ -59,7 +59,7 @@ TEST(BootOps, run_only_where_the_model_offers_the_helper) {
                           "gstage-block size=0x200000\n"
                           "kpti-ng\n"
                           "kvm-user-walk\n";
-  const auto ran = [&](const char* v, const char* g) { return run_scenario(parse_text(header(v, g) + ops)).ops_run; };
+  const auto ran = [&](const char* v, const char* g) { return run_scenario(parse_normalised(header(v, g) + ops)).ops_run; };
   EXPECT_EQ(ran("arm64", "arm64-4k-va48"), 2u);
   EXPECT_EQ(ran("x86_64", "x86_64-la57"), 2u);
   EXPECT_EQ(ran("riscv64", "riscv64-sv39"), 2u);
@@ -74,7 +74,7 @@ TEST(BootOps, debug_vm_and_boot_ops_run_once_per_scenario) {
                           "mode-probe pa=0x80400000\n"
                           "map mm0 va=0x400000 pa=0x80000000 level=pte\n"
                           "map mm0 va=0x401000 pa=0x80001000 level=pte\n";
-  const RunResult r = run_scenario(parse_text(header("riscv64", "riscv64-sv48") + ops));
+  const RunResult r = run_scenario(parse_normalised(header("riscv64", "riscv64-sv48") + ops));
   EXPECT_FALSE(r.finding);
   EXPECT_EQ(r.ops_run, 4u);
   EXPECT_NE(r.trace.find("debug-vm va=0x0\n"), std::string::npos) << r.trace;
@@ -123,7 +123,7 @@ TEST(BootOps, buildtime_level_variants_are_found_where_the_top_level_folds_at_ru
   const std::pair<const char*, const char*> cases[] = {
       {"arm64-kpti-buildtime-levels", "kpti-ng"}, {"arm64-kvm-buildtime-levels", "kvm-user-walk"}};
   for (const auto& [variant, op] : cases) {
-    const RunResult hit = run_scenario(parse_text(header(variant, "arm64-4k-va52-nolpa2") + op + "\n"));
+    const RunResult hit = run_scenario(parse_normalised(header(variant, "arm64-4k-va52-nolpa2") + op + "\n"));
     ASSERT_TRUE(hit.finding) << variant;
     const std::string helper = hit.finding->helper;
     for (const ref::Geometry& g : ref::catalogue()) {

@@ -1,6 +1,7 @@
 # Runs a fuzz target on a regression reproducer RUNS times and requires the
 # same finding each time: the process must abort and the first `ptfold:`
-# line on stderr must equal the reproducer's "# expect:" line. The variant
+# line on stderr must equal the reproducer's "# expect:" line (and EXPECT,
+# the variant registry's line, when given). The variant
 # named by the scenario is selected through PTFOLD_VARIANT, as a user would.
 file(READ ${INPUT} _text)
 string(REGEX MATCH "# expect: [^\n]*" _expect "${_text}")
@@ -11,6 +12,10 @@ if("${_expect}" STREQUAL "" OR "${_variant}" STREQUAL "")
 endif()
 string(REGEX REPLACE "^# expect: " "" _expect "${_expect}")
 string(REGEX REPLACE "^variant " "" _variant "${_variant}")
+# EXPECT: the registry's first line (targets/variants.def); the comment must agree.
+if(DEFINED EXPECT AND NOT "${EXPECT}" STREQUAL "${_expect}")
+  message(FATAL_ERROR "${INPUT}: '# expect: ${_expect}' but targets/variants.def says '${EXPECT}'")
+endif()
 foreach(i RANGE 1 ${RUNS})
   execute_process(COMMAND ${CMAKE_COMMAND} -E env PTFOLD_VARIANT=${_variant} ${BIN} ${INPUT}
                   RESULT_VARIABLE _rc ERROR_VARIABLE _err OUTPUT_QUIET)

@@ -15,6 +15,7 @@
 #include "fuzz/runner.h"
 #include "fuzz/scenario.h"
 #include "harness/binding.h"
+#include "harness/linux_view.h"
 #include "reference/geometry.h"
 #include "targets/arm64/hotplug.h"
 #include "targets/mm/memory_hotplug.h"
@@ -54,7 +55,7 @@ BootedInitMm boot_init_mm(const ref::Geometry& g) {
 }
 
 TEST(Hotplug, text_encode_decode_round_trip_is_identity) {
-  const Scenario s = parse_text(header("arm64", "arm64-4k-va48") +
+  const Scenario s = parse_normalised(header("arm64", "arm64-4k-va48") +
                                 "hot-add pa=0x80000000 len=0x3000 level=pte\n"
                                 "hot-add pa=0x100000000 len=0x400000 level=pmd\n"
                                 "hot-add pa=0x200000000 len=0x80000000 level=pud\n"
@@ -63,7 +64,7 @@ TEST(Hotplug, text_encode_decode_round_trip_is_identity) {
   EXPECT_EQ(s.ops[2].kind, OpKind::kHotAdd);
   EXPECT_EQ(s.ops[3].kind, OpKind::kHotRemove);
   expect_round_trip(s);
-  const Scenario k = parse_text(header("arm64", "arm64-4k-va48") + "memory dram=0x80000000 parange=40 kaslr=0x8000\n" +
+  const Scenario k = parse_normalised(header("arm64", "arm64-4k-va48") + "memory dram=0x80000000 parange=40 kaslr=0x8000\n" +
                                 "hot-add pa=0x0 len=0x1000 level=pte\n");
   EXPECT_TRUE(k.memory.set);
   EXPECT_EQ(k.memory.parange, 40u);
@@ -73,7 +74,7 @@ TEST(Hotplug, text_encode_decode_round_trip_is_identity) {
 TEST(Hotplug, ranges_are_normalised_into_the_cpus_physical_space) {
   // Anywhere in the PA space, aligned to the leaf: whether the linear map
   // holds the range is the kernel's range check to answer, not the decoder's.
-  const Scenario s = parse_text(header("arm64", "arm64-4k-va48") +
+  const Scenario s = parse_normalised(header("arm64", "arm64-4k-va48") +
                                 "hot-add pa=0xfffffffff000 len=0x3000 level=pte\n"
                                 "hot-add pa=0x1234567 len=0x10000000000 level=pmd\n");
   for (const Op& op : s.ops) EXPECT_LE(op.pa + op.len - 1, (u64{1} << 48) - 1);
@@ -81,11 +82,11 @@ TEST(Hotplug, ranges_are_normalised_into_the_cpus_physical_space) {
   EXPECT_EQ(s.ops[1].pa, 0x1200000u) << "pmd-aligned";
   EXPECT_EQ(s.ops[1].len, 4u << 21) << "one to four leaves";
   // With a CPU of 40-bit PAs (memory parange=40), inside 40 bits.
-  const Scenario p40 = parse_text(header("arm64", "arm64-4k-va48") + "memory dram=0x0 parange=40\n" +
+  const Scenario p40 = parse_normalised(header("arm64", "arm64-4k-va48") + "memory dram=0x0 parange=40\n" +
                                   "hot-add pa=0xfffffffff000 len=0x1000 level=pte\n");
   EXPECT_EQ(p40.ops[0].pa, 0xfffffff000u);
   // 16K: no pud blocks (pud_sect_supported() is 4K only): pmd leaves instead.
-  const Scenario k16 = parse_text(header("arm64", "arm64-16k-va48") +
+  const Scenario k16 = parse_normalised(header("arm64", "arm64-16k-va48") +
                                   "hot-add pa=0x0 len=0x1000000000 level=pud\n");
   EXPECT_EQ(k16.ops[0].leaf, Level::kPmd);
 }
@@ -95,7 +96,7 @@ TEST(Hotplug, memory_statement_errors_say_what_to_write) {
     try {
       parse_text(header("arm64", "arm64-4k-va48") + line + "\n");
     } catch (const ScenarioError& e) {
-      return std::string(e.what());
+      return std::string(e.what()) + " (" + e.fix + ")";
     }
     return std::string();
   };
@@ -104,12 +105,12 @@ TEST(Hotplug, memory_statement_errors_say_what_to_write) {
   EXPECT_NE(error("memory dram=0xc0000000 parange=32").find("below 0xc0000000"), std::string::npos);
   EXPECT_NE(error("memory dram=0x0 parange=48 kaslr=0x10000").find("16-bit"), std::string::npos);
   EXPECT_NE(error("memory parange=48").find("needs dram="), std::string::npos);
-  EXPECT_NE(error("hot-add pa=0x0 len=0x1000\nmemory dram=0x0 parange=48").find("before the ops"), std::string::npos);
+  EXPECT_NE(error("hot-add pa=0x0 len=0x1000\nmemory dram=0x0 parange=48").find("after the ops"), std::string::npos);
 }
 
 TEST(Hotplug, ops_run_where_the_model_has_memory_hotplug) {
   const std::string ops = "hot-add pa=0x80000000 len=0x1000 level=pte\nhot-remove pa=0x80000000\n";
-  const auto ran = [&](const char* v, const char* g) { return run_scenario(parse_text(header(v, g) + ops)).ops_run; };
+  const auto ran = [&](const char* v, const char* g) { return run_scenario(parse_normalised(header(v, g) + ops)).ops_run; };
   EXPECT_EQ(ran("arm64", "arm64-4k-va48"), 2u);
   EXPECT_EQ(ran("arm64-boot", "arm64-64k-va48-boot"), 2u);
   EXPECT_EQ(ran("x86_64", "x86_64-la57"), 0u);
@@ -119,7 +120,7 @@ TEST(Hotplug, ops_run_where_the_model_has_memory_hotplug) {
 TEST(Hotplug, memory_already_there_is_not_added_again) {
   // The boot memory (1 GiB at 0x40000000 by default) and a range hot-added
   // before: add_memory() fails on the resource, no range check runs.
-  const RunResult r = run_scenario(parse_text(header("arm64", "arm64-4k-va48") +
+  const RunResult r = run_scenario(parse_normalised(header("arm64", "arm64-4k-va48") +
                                               "hot-add pa=0x7ffff000 len=0x2000 level=pte\n"
                                               "hot-add pa=0x80000000 len=0x2000 level=pte\n"
                                               "hot-add pa=0x80001000 len=0x1000 level=pte\n"));
@@ -130,12 +131,12 @@ TEST(Hotplug, memory_already_there_is_not_added_again) {
 TEST(Hotplug, vmalloc_and_the_linear_map_never_share_a_pgd_entry) {
   // 16K/48: two kernel pgd entries, the linear map is the first; a vmalloc
   // map in it is skipped once memory is hot-added there, and the reverse.
-  const RunResult a = run_scenario(parse_text(header("arm64", "arm64-16k-va48") +
+  const RunResult a = run_scenario(parse_normalised(header("arm64", "arm64-16k-va48") +
                                               "hot-add pa=0x80000000 len=0x4000 level=pte\n"
                                               "map kernel va=0xffff400000000000 pa=0x1000000 level=pte\n"));
   EXPECT_FALSE(a.finding);
   EXPECT_EQ(a.ops_run, 1u) << a.trace;
-  const RunResult b = run_scenario(parse_text(header("arm64", "arm64-16k-va48") +
+  const RunResult b = run_scenario(parse_normalised(header("arm64", "arm64-16k-va48") +
                                               "map kernel va=0xffff400000000000 pa=0x1000000 level=pte\n"
                                               "hot-add pa=0x80000000 len=0x4000 level=pte\n"));
   EXPECT_FALSE(b.finding);
@@ -210,7 +211,7 @@ TEST(Hotplug, fold_guards_agree_with_the_catalogue) {
     Machine& m = machine_for(g.page_shift);
     auto t = tgt::make_variant<u64>(variant_for(g), harness::config_for(g), m);
     for (Level l : {Level::kP4d, Level::kPud, Level::kPmd})
-      EXPECT_EQ(t->hotplug_level_folded(l), g.lin(static_cast<ref::Level>(l)).fold != ref::Fold::kNone)
+      EXPECT_EQ(t->hotplug_level_folded(l), harness::upstream_view(g).lin(l).fold != harness::Fold::kNone)
           << g.name << " " << tgt::level_name(l);
   }
 }
@@ -242,7 +243,7 @@ TEST(Hotplug, removal_frees_every_table_it_emptied_and_never_the_pgd) {
     const tgt::LinearMap lm = t->hotplug_linear_map();
     ASSERT_FALSE(lm.empty()) << g.name;
     const int hot = kHotOwner;
-    const u64 page = g.page_size(), pmd = u64{1} << g.lin(ref::Level::kPmd).shift;
+    const u64 page = g.page_size(), pmd = u64{1} << harness::upstream_view(g).lin(Level::kPmd).shift;
     // Two ranges sharing a pte table, and a pmd-sized range of pages.
     tgt::arm64::__create_pgd_mapping(*t, init_mm, 0x40000000, lm.start, 2 * page);
     tgt::arm64::__create_pgd_mapping(*t, init_mm, 0x40100000, lm.start + 4 * page, page);

@@ -1,4 +1,4 @@
-// munmap's table frees against a fast GUP walk on another CPU (bug-zoo O10):
+// munmap's table frees against a fast GUP walk on another CPU (docs/oracles.md O10):
 // every table free_pgtables() frees goes through the mmu_gather, whose frees
 // wait for the walk, and the p4d statistics balance where p4d is a level.
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@ const char* kUnmapAll =
     "munmap mm0 va=0x400000 len=0x1000\n";
 
 std::string first_line(const std::string& variant, const std::string& geometry) {
-  const RunResult r = run_scenario(parse_text(header(variant, geometry) + kUnmapAll));
+  const RunResult r = run_scenario(parse_normalised(header(variant, geometry) + kUnmapAll));
   return r.finding ? r.finding->first_line() : "";
 }
 

@@ -23,7 +23,7 @@ expect() {
 
 expect 0 prove -g arm64-4k-va48
 expect 0 prove -g 'arm64-64k-*' -f json -j 2
-expect 0 prove -g arm64-4k-va52-nolpa2 -o walk,folded -f ktap
+expect 0 prove -g arm64-4k-va52-nolpa2 -o walk,bug-on -f ktap
 head -1 "$tmp/out" | grep -qx 'KTAP version 1' || { echo "FAIL: KTAP version line"; fail=1; }
 expect 1 prove --target arm64-fold-cast -g arm64-4k-va52-nolpa2
 grep -q 'first difference' "$tmp/out" || { echo "FAIL: no counterexample table"; fail=1; }

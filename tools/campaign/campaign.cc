@@ -521,7 +521,7 @@ std::pair<std::string, std::string> Campaign::classify(const std::string& fuzzer
 std::optional<std::string> Campaign::geometry_of(const std::string& fuzzer, const std::vector<uint8_t>& b) const {
   if (fuzzer == "fuzz_ops") {
     fuzz::Scenario s;
-    if (fuzz::looks_like_text(b.data(), b.size())) {
+    if (fuzz::is_scenario_text(b.data(), b.size())) {
       try {
         return fuzz::parse_text(std::string_view(reinterpret_cast<const char*>(b.data()), b.size())).geometry;
       } catch (const fuzz::ScenarioError&) {
@@ -651,7 +651,7 @@ void Campaign::finalise(json& f) {
     const std::vector<uint8_t> b = read_bytes(dir / "crash.bin");
     fuzz::Scenario s;
     bool ok = false;
-    if (fuzz::looks_like_text(b.data(), b.size())) {
+    if (fuzz::is_scenario_text(b.data(), b.size())) {
       try {
         s = fuzz::parse_text(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
         ok = true;

@@ -1,0 +1,169 @@
+/* The arm64 runtime state, in the kernel's own variables and hooks: TCR_EL1 (T1SZ -> the real
+ * vabits_actual, DS -> the real lpa2_is_enabled()), the cpucaps the real pgtable_l4/l5_enabled()
+ * test, memstart_addr; and the arm64 answers to the ops that have no generic kernel name. */
+#include <linux/mm.h>
+#include <linux/version.h>
+#include <asm/pgalloc.h>
+#include <asm/tlb.h>
+#include <asm/cpufeature.h>
+#include "ptf_rt.h"
+
+const char ptf_arch_name[] = "arm64";
+
+s64 memstart_addr;
+u64 kimage_voffset;
+bool arm64_use_ng_mappings;
+#ifndef vabits_actual
+u64 vabits_actual;	/* before 6.9 a variable head.S set from the VARange probe */
+#endif
+
+unsigned long long ptf_read_tcr(void)
+{
+	unsigned long long tcr = (unsigned long long)ptf_st.tcr_t1sz << TCR_T1SZ_OFFSET;
+#ifdef TCR_DS
+	if (ptf_st.tcr_ds)
+		tcr |= TCR_DS;
+#endif
+	return tcr;
+}
+
+/* The cpucaps a booted kernel has finalized: ARM64_ALWAYS_BOOT (alternatives applied) and the
+ * ones the geometry's CPU has; everything else is absent. */
+_Bool ptf_has_cap(unsigned long cap)
+{
+#ifdef ARM64_ALWAYS_BOOT
+	if (cap == ARM64_ALWAYS_BOOT)
+		return 1;
+#endif
+#ifdef ARM64_HAS_VA52
+	if (cap == ARM64_HAS_VA52)
+		return ptf_st.cap_va52;
+#endif
+#ifdef ARM64_HAS_LPA2
+	if (cap == ARM64_HAS_LPA2)
+		return ptf_st.tcr_ds;
+#endif
+	return 0;
+}
+
+int ptf_arch_set_state(void)
+{
+	if (ptf_st.tcr_t1sz < 12 || ptf_st.tcr_t1sz > 39) {
+		ptf_report("error", "set_state", "TCR_EL1.T1SZ %u is not a VA size arm64 Linux runs with", ptf_st.tcr_t1sz);
+		return -1;
+	}
+	memstart_addr = ptf_st.memstart_addr ? (s64)ptf_st.memstart_addr
+					     : (s64)(ptf_st.arena_base + ptf_st.phys_offset);
+#ifndef vabits_actual
+	vabits_actual = 64 - ptf_st.tcr_t1sz;
+#endif
+	return 0;
+}
+
+void ptf_arch_view(struct ptf_view *v)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	v->l4_enabled = CONFIG_PGTABLE_LEVELS > 3 && pgtable_l4_enabled();
+	v->l5_enabled = CONFIG_PGTABLE_LEVELS > 4 && pgtable_l5_enabled();
+#else	/* no run-time folding on arm64 before LPA2 */
+	v->l4_enabled = CONFIG_PGTABLE_LEVELS > 3;
+	v->l5_enabled = CONFIG_PGTABLE_LEVELS > 4;
+#endif
+	v->va_bits_actual = vabits_actual;
+	v->pgd_size = PGD_SIZE;
+	v->phys_mask_shift = PHYS_MASK_SHIFT;
+#if defined(CONFIG_ARM64_LPA2) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	/* PHYS_MASK_SHIFT is the configured 52; without DS the descriptors carry 48 bits */
+	if (!lpa2_is_enabled())
+		v->phys_mask_shift = 48;
+#endif
+	v->page_offset = PAGE_OFFSET;
+}
+
+/* TTBR value: phys_to_ttbr(); for TTBR1 with 52-bit VA on a CPU without LVA, head.S's offset_ttbr1
+ * assembler macro also adds TTBR1_BADDR_4852_OFFSET (transcribed: it exists only as assembler). */
+u64 ptf_arch_hw_root(u64 pgd_pa, int upper)
+{
+	u64 ttbr = phys_to_ttbr(pgd_pa);
+
+#if defined(CONFIG_ARM64_VA_BITS_52) && !defined(CONFIG_ARM64_LPA2)
+	if (upper && vabits_actual != 52)
+		ttbr |= TTBR1_BADDR_4852_OFFSET;
+#endif
+	return ttbr;
+}
+
+u64 ptf_arch_mk_leaf(int lvl, u64 pa)
+{
+	unsigned long pfn = pa >> PAGE_SHIFT;
+
+	switch (lvl) {
+	case PTF_PTE:
+		return pte_val(pfn_pte(pfn, PAGE_KERNEL));
+	case PTF_PMD:
+		return pmd_val(pfn_pmd(pfn, mk_pmd_sect_prot(PAGE_KERNEL)));
+	default:
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+		return pud_val(pfn_pud(pfn, mk_pud_sect_prot(PAGE_KERNEL)));
+#else
+		return pud_val(pfn_pud(pfn, mk_pmd_sect_prot(PAGE_KERNEL)));
+#endif
+	}
+}
+
+u64 ptf_arch_phys_to_pte_val(u64 pa)
+{
+	return __phys_to_pte_val(pa);
+}
+
+u64 ptf_arch_pte_to_phys(u64 pte)
+{
+	return __pte_to_phys(__pte(pte));
+}
+
+/* pXd_page_paddr() of the level; a level folded at compile time has the entry of the next level
+ * that exists, as the nop headers make it. */
+u64 ptf_arch_page_paddr(int lvl, u64 v)
+{
+	switch (lvl) {
+	case PTF_PGD:
+#if CONFIG_PGTABLE_LEVELS > 4
+		return pgd_page_paddr(__pgd(v));
+#endif
+		fallthrough;
+	case PTF_P4D:
+#if CONFIG_PGTABLE_LEVELS > 3
+		return p4d_page_paddr(__p4d(v));
+#endif
+		fallthrough;
+	case PTF_PUD:
+#if CONFIG_PGTABLE_LEVELS > 2
+		return pud_page_paddr(__pud(v));
+#endif
+		fallthrough;
+	case PTF_PMD:
+		return pmd_page_paddr(__pmd(v));
+	default:
+		return __pte_to_phys(__pte(v));
+	}
+}
+
+/* arch/arm64/mm/mmu.c: swapper_pg_dir is read-only once booted; the kernel writes its entries
+ * through a fixmap alias of the page. The alias is the same arena page here. */
+void set_swapper_pgd(pgd_t *pgdp, pgd_t pgd)
+{
+	WRITE_ONCE(*pgdp, pgd);
+}
+
+/* arch/arm64/mm/contpte.c is not compiled: ptfold's leaves never carry PTE_CONT, so reaching the
+ * contiguous-range code means a helper saw a bit nothing set. */
+void __contpte_try_unfold(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte)
+{
+	ptf_report("not-driven", ptf_op, "__contpte_try_unfold() reached for pte %#llx (arch/arm64/mm/contpte.c is not compiled)",
+		   (unsigned long long)pte_val(pte));
+}
+
+void ptf_arch_probe_privileged(void)
+{
+	/* arm64 instructions never reach host code: the assembler rejects them at build time */
+}

@@ -1,0 +1,150 @@
+/* The x86-64 runtime state, in the kernel's own variables: what arch/x86/kernel/head64.c's
+ * check_la57_support() leaves behind (__pgtable_l5_enabled, pgdir_shift, ptrs_per_p4d and the
+ * LA57 layout bases) and the LA57/PTI bits of boot_cpu_data that the unpatched static_cpu_has()
+ * reads; plus the x86 answers to the ops that have no generic kernel name. */
+#include <linux/mm.h>
+#include <asm/pgalloc.h>
+#include <asm/tlb.h>
+#include <asm/processor.h>
+#include <asm/mtrr.h>
+#include "ptf_rt.h"
+
+const char ptf_arch_name[] = "x86_64";
+
+#ifdef CONFIG_X86_5LEVEL
+unsigned int __pgtable_l5_enabled;
+unsigned int pgdir_shift = 39;
+unsigned int ptrs_per_p4d = 1;
+#endif
+#ifdef CONFIG_DYNAMIC_MEMORY_LAYOUT
+unsigned long page_offset_base = __PAGE_OFFSET_BASE_L4;
+unsigned long vmalloc_base = __VMALLOC_BASE_L4;
+unsigned long vmemmap_base = __VMEMMAP_BASE_L4;
+#endif
+unsigned long phys_base;
+struct cpuinfo_x86 boot_cpu_data;
+pteval_t __supported_pte_mask = ~0ull;
+pteval_t __default_kernel_pte_mask = ~0ull;
+#ifdef CONFIG_AMD_MEM_ENCRYPT
+u64 sme_me_mask;
+#endif
+#ifdef CONFIG_DYNAMIC_PHYSICAL_MASK
+phys_addr_t physical_mask = (1ull << __PHYSICAL_MASK_SHIFT) - 1;
+#endif
+LIST_HEAD(pgd_list);
+DEFINE_SPINLOCK(pgd_lock);
+
+unsigned long long ptf_read_tcr(void) { return 0; }
+_Bool ptf_has_cap(unsigned long cap) { return 0; }
+
+static void ptf_cap(int bit, int on)
+{
+	if (on)
+		set_bit(bit, (unsigned long *)boot_cpu_data.x86_capability);
+	else
+		clear_bit(bit, (unsigned long *)boot_cpu_data.x86_capability);
+}
+
+int ptf_arch_set_state(void)
+{
+#ifdef CONFIG_X86_5LEVEL
+	/* head64.c check_la57_support(): CR4.LA57 was set by the boot code */
+	__pgtable_l5_enabled = ptf_st.la57;
+	pgdir_shift = ptf_st.la57 ? 48 : 39;
+	ptrs_per_p4d = ptf_st.la57 ? 512 : 1;
+#ifdef CONFIG_DYNAMIC_MEMORY_LAYOUT
+	page_offset_base = ptf_st.la57 ? __PAGE_OFFSET_BASE_L5 : __PAGE_OFFSET_BASE_L4;
+	vmalloc_base = ptf_st.la57 ? __VMALLOC_BASE_L5 : __VMALLOC_BASE_L4;
+	vmemmap_base = ptf_st.la57 ? __VMEMMAP_BASE_L5 : __VMEMMAP_BASE_L4;
+#endif
+#else
+	if (ptf_st.la57) {
+		ptf_report("error", "set_state", "LA57 asked of a kernel configured without X86_5LEVEL");
+		return -1;
+	}
+#endif
+	ptf_cap(X86_FEATURE_LA57, ptf_st.la57);
+	ptf_cap(X86_FEATURE_PTI, ptf_st.pti);
+	return 0;
+}
+
+void ptf_arch_view(struct ptf_view *v)
+{
+	v->l4_enabled = 1;
+	v->l5_enabled = pgtable_l5_enabled();
+	v->va_bits_actual = __VIRTUAL_MASK_SHIFT + 1;
+	v->phys_mask_shift = __PHYSICAL_MASK_SHIFT;
+	v->page_offset = PAGE_OFFSET;
+}
+
+/* CR3: build_cr3()'s __sme_pa(pgd) with no PCID; the user half with PTI is the second page of the
+ * pgd allocation (arch/x86/entry/calling.h's PTI_USER_PGTABLE_MASK, assembler only). */
+u64 ptf_arch_hw_root(u64 pgd_pa, int upper)
+{
+	u64 cr3 = __sme_set(pgd_pa);
+
+	if (!upper && static_cpu_has(X86_FEATURE_PTI))
+		cr3 |= 1ull << PAGE_SHIFT;
+	return cr3;
+}
+
+u64 ptf_arch_mk_leaf(int lvl, u64 pa)
+{
+	unsigned long pfn = pa >> PAGE_SHIFT;
+
+	switch (lvl) {
+	case PTF_PTE: return pte_val(pfn_pte(pfn, PAGE_KERNEL));
+	case PTF_PMD: return pmd_val(pfn_pmd(pfn, PAGE_KERNEL_LARGE));
+	default: return pud_val(pfn_pud(pfn, PAGE_KERNEL_LARGE));
+	}
+}
+
+u64 ptf_arch_phys_to_pte_val(u64 pa) { return pa & PTE_PFN_MASK; }
+u64 ptf_arch_pte_to_phys(u64 pte) { return (u64)pte_pfn(__pte(pte)) << PAGE_SHIFT; }
+
+u64 ptf_arch_page_paddr(int lvl, u64 v)
+{
+	switch (lvl) {
+	case PTF_PGD: return (u64)pgd_pfn(__pgd(v)) << PAGE_SHIFT;
+	case PTF_P4D: return (u64)p4d_pfn(__p4d(v)) << PAGE_SHIFT;
+	case PTF_PUD: return (u64)pud_pfn(__pud(v)) << PAGE_SHIFT;
+	case PTF_PMD: return (u64)pmd_pfn(__pmd(v)) << PAGE_SHIFT;
+	default: return (u64)pte_pfn(__pte(v)) << PAGE_SHIFT;
+	}
+}
+
+#ifdef CONFIG_PARAVIRT
+/* arch/x86/kernel/paravirt.c's bare-metal table: the mmu_gather hook is tlb_remove_table(). */
+static void ptf_native_tlb_remove_table(struct mmu_gather *tlb, void *table)
+{
+	tlb_remove_table(tlb, table);
+}
+struct paravirt_patch_template pv_ops = {
+	.mmu.tlb_remove_table = ptf_native_tlb_remove_table,
+};
+#endif
+
+/* Reachable from arch/x86/mm/pgtable.c (fixmap, huge ioremap, MTRR checks), never on the paths
+ * the ops drive: loud if they are reached. */
+void set_pte_vaddr(unsigned long vaddr, pte_t pte)
+{
+	ptf_report("not-driven", ptf_op, "set_pte_vaddr(%#lx) reached (fixmaps are not simulated)", vaddr);
+}
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+}
+u8 mtrr_type_lookup(u64 start, u64 end, u8 *uniform)
+{
+	*uniform = 1;
+	return MTRR_TYPE_INVALID;
+}
+/* only in .altinstr_replacement, which is never patched in here */
+void BUG_func(void)
+{
+	ptf_bug(__FILE__, __LINE__);
+}
+
+void ptf_arch_probe_privileged(void)
+{
+	__native_read_cr3();
+}

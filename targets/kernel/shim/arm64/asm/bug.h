@@ -1,0 +1,3 @@
+/* Wrap: arm64 BUG() is brk plus a bug table; ours reports to the harness (ptf_bug.h). */
+#include_next <asm/bug.h>
+#include <ptf_bug.h>

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds every configuration a tree provides (or those of the geometries named) and checks each
+# geometry with tools/ktree/selftest.c: the real helpers' walk against the hardware walk, teardown
+# through pXd_free and the mmu_gather, no leak, no report; then each overlay where it applies
+# (the seed overlay must give the kernel's Bad page state). Prints one line per step with its
+# time, and a summary; exit 0 only if every check passed. Used by CI and for BENCHMARKS.md.
+#
+#   tools/ktree/all.sh --tree DIR [GEOMETRY...]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+tree= geoms=()
+while (($#)); do
+  case $1 in
+    --tree) tree=$2; shift 2 ;;
+    *) geoms+=("$1"); shift ;;
+  esac
+done
+[[ -n $tree ]] || tree=${PTFOLD_KERNEL_TREE:-/var/cache/ptfold/trees/linux-source-6.12}
+cache=${PTFOLD_KTREE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ptfold/kbuild}
+mkdir -p "$cache"
+st=$cache/selftest
+[[ $st -nt $here/selftest.c ]] || cc -O1 -o "$st" "$here/selftest.c" -ldl
+
+# The overlays and the geometries where their bug shows: the seed bug needs a PUD level that is
+# really there (4 or 5 levels with the PUD unfolded); the lockless copy needs P4D folded at
+# compile time and PUD folded at run time (16K/52 without LPA2).
+declare -A expect=(
+  [pudfree-nodtor:arm64-4k-va48]=bad-page-state
+  [pudfree-nodtor:arm64-4k-va52-lpa2]=bad-page-state
+  [pudfree-nodtor:arm64-4k-va52-nolpa2]=bad-page-state
+  [pudfree-nodtor:arm64-16k-va48]=bad-page-state
+  [pudfree-nodtor:arm64-16k-va52-lpa2]=bad-page-state
+  [lockless-stackcopy:arm64-16k-va52-nolpa2]=lockless-mismatch
+)
+
+t0=$(date +%s.%N)
+fail=0 n=0 skipped=0
+while IFS=$'\t' read -r g c status why; do
+  if ((${#geoms[@]})); then
+    hit=0; for x in "${geoms[@]}"; do [[ $g == $x ]] && hit=1; done
+    ((hit)) || continue
+  fi
+  if [[ $status != ok ]]; then
+    echo "ptfold: $g: not in this tree ($why)"; skipped=$((skipped + 1)); continue
+  fi
+  s=$(date +%s.%N)
+  if ! so=$("$here/build.sh" --tree "$tree" --geometry "$g" --quiet); then
+    echo "FAIL $g: build"; fail=$((fail + 1)); continue
+  fi
+  b=$(date +%s.%N)
+  if "$st" "$so" "$g" >"$cache/selftest-$g.log" 2>&1; then r=ok; else r=FAIL; fail=$((fail + 1)); fi
+  n=$((n + 1))
+  printf '%-4s %-24s %-20s build %6.1fs  check %5.2fs\n' "$r" "$g" "$c" "$(echo "$b - $s" | bc)" "$(echo "$(date +%s.%N) - $b" | bc)"
+  [[ $r == ok ]] || sed 's/^/     /' "$cache/selftest-$g.log" | head -20
+  for key in "${!expect[@]}"; do
+    [[ ${key#*:} == "$g" ]] || continue
+    ov=${key%%:*}
+    if ! so=$("$here/build.sh" --tree "$tree" --geometry "$g" --overlay "$ov" --quiet); then
+      echo "FAIL $g overlay $ov: build"; fail=$((fail + 1)); continue
+    fi
+    if "$st" "$so" "$g" --expect "${expect[$key]}" >"$cache/selftest-$g-$ov.log" 2>&1; then
+      printf 'ok   %-24s overlay %s: %s reported\n' "$g" "$ov" "${expect[$key]}"
+    else
+      echo "FAIL $g overlay $ov: ${expect[$key]} not reported"; fail=$((fail + 1))
+    fi
+  done
+done < <("$here/build.sh" --tree "$tree" --list)
+printf 'ptfold: %d geometries checked, %d not in this tree, %d failed, %.0f s\n' "$n" "$skipped" "$fail" \
+  "$(echo "$(date +%s.%N) - $t0" | bc)"
+((fail == 0))
