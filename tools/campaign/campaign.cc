@@ -662,10 +662,13 @@ void Campaign::finalise(json& f) {
     }
     if (ok) {
       f["variant"] = s.variant;
+      // The comment goes after the magic line, which must stay first.
+      const std::string canonical = fuzz::to_text(s);
+      const size_t nl = canonical.find('\n') + 1;
       const std::string text = fmt::format(
-          "# {}\n# found by fuzz_ops in `ptfold campaign` (variant {}, geometries {}); replay:\n"
+          "{}# {}\n# found by fuzz_ops in `ptfold campaign` (variant {}, geometries {}); replay:\n"
           "#   ptfold replay {}/finding.scn\n{}",
-          key, o_.variant, o_.geometry, f["dir"].get<std::string>(), fuzz::to_text(s));
+          canonical.substr(0, nl), key, o_.variant, o_.geometry, f["dir"].get<std::string>(), canonical.substr(nl));
       write_text(dir / "finding.scn", text);
       f["scenario"] = f["dir"].get<std::string>() + "/finding.scn";
       f["replay"] = fmt::format("ptfold replay {}/finding.scn", f["dir"].get<std::string>());
