@@ -33,7 +33,7 @@ void add_campaign_command(CLI::App& app, Action& action) {
   cmd->add_option("--runs", a->o.run_budget, "Execution budget for this session, over all workers");
   cmd->add_option("--merge-every", a->merge_every, "Merge and minimise the corpus this often (default 5m)");
   cmd->add_option("--seed", a->o.seed, "libFuzzer -seed base, for repeatable runs (default: libFuzzer picks)");
-  cmd->add_option("--minimize-runs", a->o.minimize_runs, "-runs per -minimize_crash step (default 20000)");
+  cmd->add_option("--minimize-runs", a->o.minimize_runs, "-runs per -minimize_crash step (default 4000)");
   cmd->add_option("--progress-every", a->o.progress_every_s,
                   "Seconds between progress lines (default 1 on a terminal, 10 when piped)");
   cmd->add_option("--fuzz-build", a->fuzz_build,

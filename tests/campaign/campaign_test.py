@@ -197,7 +197,8 @@ def case_report_schema():
         c = r["coverage"][t]
         expect(c["cov"] > 0 and c["inputs"] > 0, f"{t} coverage measured: {c}")
         expect(sorted(c["geometries"]) == x86, f"{t}: one row per selected geometry: {sorted(c['geometries'])}")
-        expect(sum(g["inputs"] for g in c["geometries"].values()) == c["inputs"], f"{t}: inputs by geometry add up")
+        # An input too short to pick a pair runs on no geometry.
+        expect(0 < sum(g["inputs"] for g in c["geometries"].values()) <= c["inputs"], f"{t}: inputs by geometry")
         for g, v in c["geometries"].items():
             expect(v["inputs"] == 0 or 0 < v["cov"] <= c["cov"], f"{t} {g}: cov within the corpus's: {v}")
     expect(len(r["merges"]) == 2, f"the final merge of each target: {r['merges']}")

@@ -323,10 +323,30 @@ void Campaign::seed_corpus(const std::string& fuzzer) {
     }
     fs::remove_all(tmp / "out");
   }
-  fs::create_directories(dir.parent_path());
+  // The seeds enter the corpus through libFuzzer's merge, which runs each
+  // in a child process and goes on after a crash: a seed that already finds
+  // a bug (a bug variant's) becomes a finding here instead of ending every
+  // worker at start-up, and only seeds that add coverage are kept.
   fs::remove_all(dir);
-  fs::rename(tmp, dir);
+  fs::create_directories(dir);
+  fs::create_directories(o_.dir / "crashes" / fuzzer);
+  const fs::path log = o_.dir / "logs" / fmt::format("seed-merge-{}.log", fuzzer);
+  fs::remove(log);
+  const int st = run_command({binary(fuzzer).string(), "-merge=1",
+                              "-merge_control_file=" + (o_.dir / "tmp" / "seed-merge.ctl").string(),
+                              "-artifact_prefix=" + (o_.dir / "crashes" / fuzzer).string() + "/", dir.string(),
+                              tmp.string()},
+                             worker_env(), log, 1);
+  if (g_stop) throw UsageError("interrupted while seeding the corpus", "run the campaign again to seed it");
+  if (st != 0) {  // keep every seed; the workers' quarantine handles crashing ones
+    fs::remove_all(dir);
+    fs::rename(tmp, dir);
+  }
+  fs::remove_all(tmp);
+  fs::remove(o_.dir / "tmp" / "seed-merge.ctl");
   state_["seeded"][fuzzer] = n;
+  for (const Crash& c : parse_crashes(read_text(log)))
+    if (fs::exists(c.artifact)) handle_crash(fuzzer, c.artifact, c.key);
 }
 
 // --- fuzzing -----------------------------------------------------------------
@@ -545,12 +565,18 @@ void Campaign::handle_crash(const std::string& fuzzer, const fs::path& artifact,
             {"minimised", false}, {"minimised_bytes", fs::file_size(dir / "original.bin")}};
   if (existing) f["found_at_s"] = (*existing)["found_at_s"];
   fs::copy_file(dir / "original.bin", dir / "crash.bin", fs::copy_options::overwrite_existing);
+  const bool replacing = existing != nullptr;
+  existing = nullptr;  // minimise() may add findings: the array can move
   if (!g_stop) minimise(f, depth);
   finalise(f);
-  if (existing) *existing = f;
-  else state_["findings"].push_back(f);
+  if (replacing) {
+    for (json& e : state_["findings"])
+      if (e["key"] == key) e = f;
+  } else {
+    state_["findings"].push_back(f);
+  }
   save_state();
-  std::fprintf(stdout, "campaign: %s finding: %s\n", existing ? "better" : "new", key.c_str());
+  std::fprintf(stdout, "campaign: %s finding: %s\n", replacing ? "better" : "new", key.c_str());
   std::fflush(stdout);
 }
 
@@ -571,7 +597,7 @@ void Campaign::minimise(json& f, int depth) {
     fs::create_directories(tmp);
     const fs::path out = tmp / "min.bin", log = o_.dir / "logs" / "minimise.log";
     fs::remove(log);
-    run_command({binary(fuzzer).string(), "-minimize_crash=1", fmt::format("-runs={}", o_.minimize_runs),
+    run_command({binary(fuzzer).string(), "-minimize_crash=1", fmt::format("-runs={}", o_.minimize_runs), "-max_total_time=30",
          fmt::format("-seed={}", attempt), "-exact_artifact_path=" + out.string(),
          "-artifact_prefix=" + tmp.string() + "/", (dir / "crash.bin").string()},
         env, log, 1);
@@ -635,10 +661,14 @@ void Campaign::finalise(json& f) {
       ok = fuzz::decode_ops(b.data(), b.size(), pairs_, &s);
     }
     if (ok) {
+      f["variant"] = s.variant;
+      // The comment goes after the magic line, which must stay first.
+      const std::string canonical = fuzz::to_text(s);
+      const size_t nl = canonical.find('\n') + 1;
       const std::string text = fmt::format(
-          "# {}\n# found by fuzz_ops in `ptfold campaign` (variant {}, geometries {}); replay:\n"
+          "{}# {}\n# found by fuzz_ops in `ptfold campaign` (variant {}, geometries {}); replay:\n"
           "#   ptfold replay {}/finding.scn\n{}",
-          key, o_.variant, o_.geometry, f["dir"].get<std::string>(), fuzz::to_text(s));
+          canonical.substr(0, nl), key, o_.variant, o_.geometry, f["dir"].get<std::string>(), canonical.substr(nl));
       write_text(dir / "finding.scn", text);
       f["scenario"] = f["dir"].get<std::string>() + "/finding.scn";
       f["replay"] = fmt::format("ptfold replay {}/finding.scn", f["dir"].get<std::string>());
@@ -652,6 +682,8 @@ void Campaign::finalise(json& f) {
       }
     }
   } else {
+    const std::vector<uint8_t> b = read_bytes(dir / "crash.bin");
+    if (fuzzer == "fuzz_walk" && !b.empty()) f["variant"] = pairs_[b[0] % pairs_.size()].variant->name;
     const size_t at = report.find("op trace");
     const size_t nl = at == std::string::npos ? std::string::npos : report.find('\n', at);
     if (nl != std::string::npos) {
@@ -813,7 +845,7 @@ json Campaign::source_coverage() {
   const fs::path js = o_.dir / "tmp" / "coverage-export.json";
   fs::remove(js);
   {
-    const pid_t pid = spawn(exp, {}, js);
+    const pid_t pid = spawn(exp, {}, js, o_.dir / "logs" / "coverage.log");  // warnings apart from the JSON
     std::optional<int> st;
     while (!(st = poll_exit(pid))) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -822,7 +854,8 @@ json Campaign::source_coverage() {
     const std::string source = fs::weakly_canonical(o_.scenarios / ".." / "..").string();
     std::map<std::string, std::array<uint64_t, 6>> acc;  // lines, functions, regions: covered/count
     for (const json& file : e["data"][0]["files"]) {
-      const std::string name = file["filename"];
+      // Compilers record paths as given (build/coverage/../../targets/...).
+      const std::string name = fs::path(file["filename"].get<std::string>()).lexically_normal().string();
       std::string area = "other";
       if (name.rfind(source + "/", 0) == 0) {
         const std::string rel = name.substr(source.size() + 1);

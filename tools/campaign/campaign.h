@@ -25,7 +25,7 @@ struct Options {
   double merge_every_s = 300;
   double progress_every_s = 0;        // 0: 1 s on a terminal, 10 s otherwise
   uint64_t seed = 0;                  // libFuzzer -seed base; 0: libFuzzer picks
-  uint64_t minimize_runs = 20000;     // -runs per -minimize_crash step
+  uint64_t minimize_runs = 4000;      // -runs per -minimize_crash step
   fs::path fuzz_build;                // the `fuzz` preset's build directory
   fs::path coverage_build;            // the `coverage` preset's build directory
   fs::path scenarios;                 // corpus/scenarios: the seeds

@@ -49,7 +49,7 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& log) {
+pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& log, const fs::path& err) {
   // Everything the child needs is built before fork(): after it, only
   // async-signal-safe calls.
   std::vector<std::string> env_strings;
@@ -67,15 +67,17 @@ pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path
   cargv.push_back(nullptr);
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open " + log.string() + ": " + std::strerror(errno));
+  const int efd = err.empty() ? -1 : ::open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fd);
+    if (efd >= 0) ::close(efd);
     throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   }
   if (pid == 0) {
     ::setpgid(0, 0);
     ::dup2(fd, STDOUT_FILENO);
-    ::dup2(fd, STDERR_FILENO);
+    ::dup2(efd >= 0 ? efd : fd, STDERR_FILENO);
     const int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
     ::signal(SIGINT, SIG_DFL);
@@ -87,6 +89,7 @@ pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path
   }
   ::setpgid(pid, pid);  // also from the parent: no race with an early signal
   ::close(fd);
+  if (efd >= 0) ::close(efd);
   return pid;
 }
 
@@ -161,6 +164,25 @@ std::optional<Crash> parse_crash(const std::string& text) {
   if (c.artifact.empty() && c.key.empty() && summary.empty()) return std::nullopt;
   if (c.key.empty()) c.key = summary.empty() ? "SUMMARY: unknown crash (no report line)" : summary;
   return c;
+}
+
+std::vector<Crash> parse_crashes(const std::string& text) {
+  std::vector<Crash> out;
+  std::istringstream in(text);
+  std::string line, key, summary;
+  while (std::getline(in, line)) {
+    if (key.empty() && is_ptfold_key(line)) key = line;
+    if (summary.empty() && starts_with(line, "SUMMARY: ")) summary = line;
+    const size_t at = line.find("Test unit written to ");
+    if (at == std::string::npos) continue;
+    Crash c;
+    c.artifact = line.substr(at + std::strlen("Test unit written to "));
+    c.key = !key.empty() ? key : !summary.empty() ? summary : "SUMMARY: unknown crash (no report line)";
+    out.push_back(c);
+    key.clear();
+    summary.clear();
+  }
+  return out;
 }
 
 std::string read_text(const fs::path& p) {

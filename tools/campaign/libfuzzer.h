@@ -29,8 +29,8 @@ using Env = std::vector<std::pair<std::string, std::string>>;
 
 // A child process in its own process group (a terminal's Ctrl-C reaches the
 // supervisor only, which stops its children in order), stdout and stderr
-// appended to `log`.
-pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& log);
+// appended to `log` (stderr to `err` instead when given).
+pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& log, const fs::path& err = {});
 // Non-blocking: the exit status (WEXITSTATUS, or 128 + signal) once the
 // child ended.
 std::optional<int> poll_exit(pid_t pid);
@@ -56,6 +56,10 @@ struct Crash {
   std::string report;  // our report (first line to the end of the op trace), if any
 };
 std::optional<Crash> parse_crash(const std::string& log_text);
+
+// Every crash a log holds, in order: a merge's inner processes crash on
+// one input each, restart, and go on.
+std::vector<Crash> parse_crashes(const std::string& log_text);
 
 // Whether `key` is one of our findings' first lines.
 bool is_ptfold_key(const std::string& key);

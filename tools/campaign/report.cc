@@ -65,7 +65,8 @@ std::string render_markdown(const json& r) {
         "there).\n";
   for (const json& f : findings) {
     md += fmt::format("\n### `{}`\n\n", f["key"].get<std::string>());
-    md += fmt::format("- found by {} after {}, {} crash(es) with this first line\n", f["fuzzer"].get<std::string>(),
+    md += fmt::format("- found by {}{} after {}, {} crash(es) with this first line\n", f["fuzzer"].get<std::string>(),
+                      f.contains("variant") ? fmt::format(" on variant `{}`", f["variant"].get<std::string>()) : "",
                       clock(f["found_at_s"].get<double>()), f["hits"].get<uint64_t>());
     md += fmt::format("- input: `{}/crash.bin`, {} bytes ({} as found{})\n", f["dir"].get<std::string>(),
                       f["minimised_bytes"].get<uint64_t>(), f["original_bytes"].get<uint64_t>(),
