@@ -44,7 +44,7 @@ constexpr u64 genmask(unsigned h, unsigned l) {
   return ((~u64{0}) >> (63 - h)) & ((~u64{0}) << l);
 }
 
-// Bits [h:l] of x, shifted down (arch-walks.md notation x[h:l]).
+// Bits [h:l] of x, shifted down (the architecture manuals' notation x[h:l]).
 template <class W>
 W bits(const W& x, unsigned h, unsigned l) {
   return (x >> l) & W(genmask(h - l, 0));

@@ -22,7 +22,7 @@
 namespace ptfold::fuzz {
 
 // How a page still typed as a page table prints at free time
-// (linux-folding.md §2.4, docs/oracles.md O1).
+// (include/linux/page-flags.h, mm/debug.c; docs/oracles.md O1).
 enum class PageTypeEncoding {
   kPgty,    // 6.12: page_type 0xf2000000, "page_type: f2(table)", mapcount:0
   kLegacy,  // v6.8/v6.9: page_type 0xfffffdff, "mapcount:-512"

@@ -322,7 +322,7 @@ class Runner {
     mem_.memstart_offset_seed = s_.memory.kaslr;
     phys_offset_ = tgt::arm64::arm64_memblock_init(*t_, mem_);
     // Where the linear map lives, from the architecture and Linux's layout
-    // rather than from the model (spec/linux-folding.md, asm/memory.h):
+    // rather than from the model (arch/arm64/include/asm/memory.h):
     // [PAGE_OFFSET, PAGE_END) with PAGE_OFFSET = -2^VA_BITS and PAGE_END =
     // _PAGE_END(VA_BITS_MIN), of which TTBR1 reaches the top 2^vabits_actual
     // bytes (the upper half's lowest address) - as offsets from PAGE_OFFSET.

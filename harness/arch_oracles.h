@@ -1,5 +1,5 @@
 // Focused oracles for x86-64 and RISC-V boot/KVM helpers that sit beside the
-// page-table walk (bug-zoo ZOO-10, ZOO-11, ZOO-12, ZOO-16): each runs a
+// page-table walk (docs/bugs.md ZOO-10, ZOO-11, ZOO-12, ZOO-16): each runs a
 // variant's helper on simulated memory and judges it with the reference
 // (walk, satp WARL rule, leaf sizes). Every function returns findings as
 // strings whose first word group is the dedup key `<class>: <helper> on
@@ -124,7 +124,7 @@ inline std::vector<std::string> check_startup_identity(std::string_view variant,
 // ---------------------------------------------------------------------------
 // ZOO-12: KVM RISC-V G-stage block sizes (O9): the page sizes mapped as
 // blocks must be the architecture's PMD- and PUD-level leaf sizes (levels 1
-// and 2, arch-walks.md §3.4) in every Sv mode. Checked for every power of two.
+// and 2, RISC-V privileged spec Sv39/Sv48/Sv57) in every Sv mode. Checked for every power of two.
 inline std::vector<std::string> check_gstage_block_sizes(std::string_view variant,
                                                          const ref::Geometry& g) {
   using Rv = tgt::riscv64::Riscv64<u64, MemEnv>;

@@ -1,4 +1,4 @@
-// The concrete differential check of issue 2: build real tables with the
+// The concrete differential check: build real tables with the
 // Linux helpers for boundary and random VAs in every half, then compare the
 // Linux walk with the reference walk level by level and check the leaf.
 #pragma once

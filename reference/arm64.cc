@@ -1,4 +1,5 @@
-// AArch64 walk shape: start level, index bits, block rules (arch-walks.md §1).
+// AArch64 walk shape: start level, index bits, block rules (Arm ARM D8,
+// "VMSAv8-64 translation").
 #include "reference/arm64.h"
 
 namespace ptfold::ref::arm64 {

@@ -1,6 +1,6 @@
 // AArch64 VMSAv8-64 stage-1 walk (EL1&0, 64-bit descriptors), written from
-// spec/arch-walks.md §1: range check and TTBR selection, start level, partial
-// root tables, per-level index bits, descriptor decoding with 48-bit OA,
+// the Arm ARM D8 "VMSAv8-64 translation": range check and TTBR selection,
+// start level, partial root tables, per-level index bits, descriptor decoding with 48-bit OA,
 // 64K FEAT_LPA (OA[51:48] in bits [15:12]) and DS=1 (OA[51:50] in bits [9:8]).
 #pragma once
 

@@ -61,7 +61,7 @@ std::string arm64_name(const Arm64Row& r) {
 }
 
 // One arm64 row: the register state (TCR_EL1.TxSZ, DS) and the CPU's
-// features select the walk (arch-walks.md §1).
+// features select the walk (Arm ARM D8, "VMSAv8-64 translation").
 Geometry make_arm64(const Arm64Row& r) {
   Geometry g;
   g.arch = Arch::kArm64;

@@ -1,5 +1,6 @@
 // RISC-V catalogue rows: one riscv64 build providing five levels on CPUs
-// whose best mode is Sv57, Sv48 or Sv39 (arch-walks.md §3 and §5.4).
+// whose best mode is Sv57, Sv48 or Sv39 (RISC-V privileged spec,
+// Sv39/Sv48/Sv57; docs/geometries.md).
 #include "reference/catalogue_internal.h"
 #include "reference/riscv64.h"
 

@@ -1,5 +1,6 @@
 // x86-64 catalogue rows: a 4-level build, a 5-level build on CPUs with and
-// without LA57, and page-table isolation (arch-walks.md §2 and §5.4).
+// without LA57, and page-table isolation (Intel SDM Vol. 3A
+// §4.5; docs/geometries.md).
 #include "reference/catalogue_internal.h"
 #include "reference/x86_64.h"
 

@@ -20,7 +20,7 @@ enum class Arch { kArm64, kX86_64, kRiscv64 };
 // What the hardware is given at boot: the register state the reference walk
 // reads. Fields not used by an architecture stay zero.
 struct HwConfig {
-  // AArch64 (arch-walks.md §1): TCR_EL1 and CPU features.
+  // AArch64 (Arm ARM D8, VMSAv8-64): TCR_EL1 and CPU features.
   unsigned granule_shift = 12;  // g: 12, 14, 16
   unsigned t0sz = 0, t1sz = 0;  // TxSZ per range; ia = 64 - TxSZ
   bool ds = false;              // TCR_EL1.DS effective (FEAT_LPA2, 4K/16K)

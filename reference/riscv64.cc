@@ -1,4 +1,5 @@
-// RISC-V walk shape and satp WARL behaviour (arch-walks.md §3.1, §3.3).
+// RISC-V walk shape and satp WARL behaviour (RISC-V privileged
+// spec: satp, Sv39/Sv48/Sv57).
 #include "reference/riscv64.h"
 
 namespace ptfold::ref::riscv64 {

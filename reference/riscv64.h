@@ -1,7 +1,8 @@
-// RISC-V Sv39 / Sv48 / Sv57 walk, written from spec/arch-walks.md §3: satp
+// RISC-V Sv39 / Sv48 / Sv57 walk, written from the RISC-V privileged
+// spec's Sv39/Sv48/Sv57 virtual-memory sections: satp
 // (MODE, PPN), the sign-extension rule, VPN[i] = VA[12+9i+8 : 12+9i], PPN in
 // PTE bits [53:10], pointer versus leaf PTEs, reserved bits and encodings,
-// and superpage alignment (§7 item 11).
+// and superpage alignment.
 #pragma once
 
 #include <string>

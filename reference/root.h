@@ -1,6 +1,6 @@
 // The translation root register as the CPU treats writes to it, and which
 // walk its value selects: arm64 TTBRn_EL1 and x86 CR3 take any value and the
-// geometry stays as booted; RISC-V satp is WARL (arch-walks.md §3.1) and its
+// geometry stays as booted; RISC-V satp is WARL (RISC-V privileged spec) and its
 // MODE field picks Bare, Sv39, Sv48 or Sv57. Boot-time satp probes
 // are judged with these, so callers need not know the architecture.
 #pragma once

@@ -50,8 +50,8 @@ struct WalkResult {
 // Whether a VA lies in a half: VA[63:ia] all zeros (lower) or all ones
 // (upper). Every architecture's range or canonical check is this, with its
 // own ia per half: arm64 ia = 64 - TxSZ, so bit ia-1 is *not* checked
-// (arch-walks.md §1.3, §7 item 1); x86-64 and RISC-V ia = VA - 1, so bit VA-1
-// is (§2.2, §3.2).
+// (Arm ARM D8, VMSAv8-64 translation); x86-64 and RISC-V ia = VA - 1, so bit
+// VA-1 is (Intel SDM Vol. 3A §4.5; RISC-V privileged spec Sv39/Sv48/Sv57).
 template <class W>
 Bool<W> in_half(const Half& h, const W& va) {
   return (va >> h.ia) == W(h.upper ? (~u64{0} >> h.ia) : 0);

@@ -1,5 +1,5 @@
 // x86-64 walk shape: PML5/PML4/PDPT/PD/PT index bits and leaf rules
-// (arch-walks.md §2.1, §2.3).
+// (Intel SDM Vol. 3A §4.5, "4-level and 5-level paging").
 #include "reference/x86_64.h"
 
 namespace ptfold::ref::x86_64 {

@@ -1,7 +1,8 @@
-// x86-64 4-level and 5-level paging walk, written from spec/arch-walks.md §2:
+// x86-64 4-level and 5-level paging walk, written from the Intel SDM
+// Vol. 3A §4.5 "4-level and 5-level paging":
 // the canonical check, CR3 root, 9 index bits per level, PS leaves at PDPT
 // (1 GiB, with PDPE1GB) and PD (2 MiB), address bits [M-1:12] with
-// M = MAXPHYADDR, and the reserved-bit rules of §2.4 / §7 item 12.
+// M = MAXPHYADDR, and the reserved-bit rules.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // Boot-time and KVM helpers that sit beside the page-table walk in some
-// architectures (bug-zoo ZOO-10, ZOO-11, ZOO-12, ZOO-16, ZOO-21): the KASAN
+// architectures (docs/bugs.md ZOO-10, ZOO-11, ZOO-12, ZOO-16, ZOO-21): the KASAN
 // early p4d offset and the kernel image's early identity map (x86-64), the
 // satp mode probe and the KVM G-stage block-size check (RISC-V), the kpti
 // level count (arm64). A model that has

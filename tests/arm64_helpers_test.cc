@@ -1,5 +1,5 @@
 // Unit tests of individual arm64 helpers in folded and unfolded modes
-// (linux-folding.md §2.3, §2.4, §9 items 1, 2, 5, 6).
+// (arch/arm64/include/asm/pgtable.h, asm/pgalloc.h, arch/arm64/mm/pgd.c).
 #include <gtest/gtest.h>
 
 #include "harness/binding.h"
@@ -106,7 +106,7 @@ TEST(Arm64Helpers, pgd_alloc_is_a_page_when_a_level_is_folded) {
 }
 
 TEST(Arm64Helpers, phys_to_pte_val_lpa2_vector) {
-  // linux-folding.md §2.6: PA 0xc0000048d0000 <-> descriptor 0x48d0300 (DS=1).
+  // arch/arm64/include/asm/pgtable.h: PA 0xc0000048d0000 <-> descriptor 0x48d0300 (DS=1).
   Fixture f("arm64-4k-va52-lpa2");
   EXPECT_EQ(f.t.__phys_to_pte_val(0xc0000048d0000), 0x48d0300u);
   EXPECT_EQ(f.t.__pte_to_phys(0x48d0300), 0xc0000048d0000u);

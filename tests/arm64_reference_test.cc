@@ -1,5 +1,6 @@
-// The AArch64 reference walk against arch-walks.md §1.11: the summary table
-// and every worked vector, plus descriptor decoding and fault rules (§1.8).
+// The AArch64 reference walk against vectors hand-computed from the Arm ARM's
+// VMSAv8-64 rules (D8): the per-geometry summary and every worked vector, plus
+// descriptor decoding and fault rules.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -93,7 +94,7 @@ TEST(Arm64Descriptor, output_address_formats_1_8) {
   EXPECT_EQ(next_table_address(c48, u64{0x0010012345678403}), u64{0x0000012345678000});
   HwConfig ds = c48;
   ds.ds = true;
-  // linux-folding.md §2.6 vector: PA 0xc0000048d0000 is descriptor 0x48d0300.
+  // LPA2 vector (arch/arm64/include/asm/pgtable.h): PA 0xc0000048d0000 is descriptor 0x48d0300.
   EXPECT_EQ(next_table_address(ds, u64{0x48d0300}), u64{0xc0000048d0000});
   HwConfig lpa;
   lpa.granule_shift = 16;

@@ -1,6 +1,6 @@
 // The arm64 catalogue rows and the LinuxView the upstream models report for
-// them, row by row against the arm64 configuration table (linux-folding.md
-// §2.7) and the boot-time page-size family (§7).
+// them, row by row against the arm64 configuration table (arch/arm64/Kconfig,
+// asm/pgtable-hwdef.h; docs/geometries.md) and the boot-time page-size family.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -30,7 +30,7 @@ struct Row {
   u64 ttbr1_offset;
 };
 
-// linux-folding.md §2.7, row by row; §7 for the boot-time family.
+// The arm64 configuration table, row by row, then the boot-time family.
 const Row kTable[] = {
     {"arm64-4k-va39", 3, 3, 39, 30, {512, 1, 1, 512, 512}, 4096, 512, PgdAlloc::kPage, 4096, "", 0},
     {"arm64-4k-va48", 4, 4, 48, 39, {512, 1, 512, 512, 512}, 4096, 512, PgdAlloc::kPage, 4096, "", 0},

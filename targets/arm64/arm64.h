@@ -173,7 +173,8 @@ class Arm64 : public LinuxPageTable<W, Env> {
   // --- Folded-pointer helpers -----------------------------------------------
   // 6.12: PTR_ALIGN_DOWN(p, PAGE_SIZE) + index. The RFC (boot-time mode):
   // return the incoming pointer unchanged. Both carry the post-6.12 VM_BUG_ON
-  // that the pointer was indexed with the same address (linux-folding.md §2.3).
+  // that the pointer was indexed with the same address
+  // (arch/arm64/include/asm/pgtable.h).
   virtual W pgd_to_folded_p4d(const W& pgdp, const W& addr) {
     folded_pointer_check("pgd_to_folded_p4d", Level::kPgd, pgdp, addr);
     if (cfg_.ARM64_BOOT_TIME_PAGE_SIZE) return pgdp;
@@ -354,7 +355,7 @@ class Arm64 : public LinuxPageTable<W, Env> {
     return (phys | (phys >> PTE_ADDR_HIGH_SHIFT())) & W(PHYS_TO_PTE_ADDR_MASK());
   }
   // PHYS_MASK_SHIFT: CONFIG_ARM64_PA_BITS with LPA2 active or on 64K with
-  // 52-bit PA, else 48 (linux-folding.md §2.2, §2.6 modelling pitfall).
+  // 52-bit PA, else 48 (arch/arm64/include/asm/pgtable-hwdef.h).
   unsigned phys_mask_shift() const override {
     if (!cfg_.ARM64_PA_BITS_52) return 48;
     if (cfg_.ARM64_LPA2) return lpa2_is_enabled() ? 52 : 48;

@@ -1,5 +1,5 @@
 // arm64 bug variants: each a minimal override of one upstream helper that
-// re-creates a historical bug or hazard (spec/bug-zoo.md).
+// re-creates a historical bug or hazard (docs/bugs.md).
 #pragma once
 
 #include "targets/arm64/arm64.h"

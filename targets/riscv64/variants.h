@@ -1,5 +1,5 @@
 // RISC-V bug variants: each a minimal override of one upstream helper that
-// re-creates a historical bug (spec/bug-zoo.md).
+// re-creates a historical bug (docs/bugs.md).
 #pragma once
 
 #include "targets/riscv64/riscv64.h"

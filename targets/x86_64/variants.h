@@ -1,5 +1,5 @@
 // x86-64 bug variants: each a minimal override of one upstream helper that
-// re-creates a historical bug (spec/bug-zoo.md).
+// re-creates a historical bug (docs/bugs.md).
 #pragma once
 
 #include "targets/x86_64/x86_64.h"

@@ -1,5 +1,6 @@
-// The x86-64 and RISC-V catalogue rows (arch-walks.md §4/§5.4) and the
-// LinuxView the upstream models report for them (linux-folding.md §3/§4).
+// The x86-64 and RISC-V catalogue rows (docs/geometries.md) and the
+// LinuxView the upstream models report for them (the kernel's arch/x86 and
+// arch/riscv asm/pgtable*.h).
 #include <gtest/gtest.h>
 
 #include "harness/linux_view.h"
@@ -47,7 +48,7 @@ TEST(CatalogueArch, rows_match_linux_folding_and_the_cross_arch_table) {
     EXPECT_EQ(g->vabits_actual, r.vabits_actual);
     ASSERT_EQ(g->hw.size(), r.levels_walked);
     EXPECT_EQ(g->hw.front().name, r.root_name);
-    // arch-walks.md §4: 9 bits per level, full 4 KiB roots, index bits
+    // Intel SDM Vol. 3A §4.5, RISC-V Sv39/Sv48/Sv57: 9 bits per level, full 4 KiB roots, index bits
     // VA[12+9k+8 : 12+9k] from the leaf up.
     for (size_t i = 0; i < g->hw.size(); ++i) {
       const unsigned k = static_cast<unsigned>(g->hw.size() - 1 - i);

@@ -1,5 +1,5 @@
 // The x86-64 and RISC-V helper models: the runtime-geometry folding rules of
-// linux-folding.md §3/§4 (folded offsets return the pointer they were given,
+// the kernel's arch/x86 and arch/riscv asm/pgtable*.h and asm/pgalloc.h (folded offsets return the pointer they were given,
 // folded frees do nothing), PTI's shadow pgd, and tests of the differential
 // test on the new geometries (a wrong helper must be caught).
 #include <gtest/gtest.h>

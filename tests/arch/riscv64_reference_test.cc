@@ -1,6 +1,6 @@
-// The RISC-V reference walk against arch-walks.md §3 (vectors of §3.4, the
-// sign-extension rule of §3.2, pointer vs leaf PTEs, reserved encodings,
-// superpage alignment: §7 item 11) and satp's WARL rule (§3.1).
+// The RISC-V reference walk against the RISC-V privileged spec's Sv39/Sv48/
+// Sv57 rules (hand-computed vectors, the sign-extension rule, pointer vs leaf
+// PTEs, reserved encodings, superpage alignment) and satp's WARL rule.
 #include <gtest/gtest.h>
 
 #include "reference/dispatch.h"

@@ -1,6 +1,6 @@
-// The x86-64 reference walk against arch-walks.md §2 (vectors of §2.5, the
-// canonical check of §2.2, PS leaves and reserved bits of §2.3/§2.4, §7
-// items 1 and 12) and the PTI user root of §5.4.
+// The x86-64 reference walk against the Intel SDM Vol. 3A §4.5 rules
+// (hand-computed vectors, the canonical check, PS leaves and reserved bits)
+// and the PTI user root (arch/x86/mm/pti.c).
 #include <gtest/gtest.h>
 
 #include "reference/dispatch.h"

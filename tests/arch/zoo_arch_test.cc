@@ -1,4 +1,5 @@
-// The x86-64 and RISC-V bug-zoo variants (ZOO-10, ZOO-11, ZOO-12, ZOO-16):
+// The x86-64 and RISC-V bug variants (docs/bugs.md ZOO-10, ZOO-11, ZOO-12,
+// ZOO-16):
 // each is found by its oracle on the geometry where the bug shows, and the
 // upstream variants give no finding on any geometry of their family.
 #include <gtest/gtest.h>

@@ -166,8 +166,8 @@ TEST(Hotplug, memstart_addr_follows_arm64_memblock_init) {
   EXPECT_EQ(memstart("arm64-16k-va36", {0, 40 * G, 40, 0}), 8 * G);
 }
 
-// mhp_get_pluggable_range() against the linear map as spec/linux-folding.md
-// lays it out: PAGE_OFFSET = -2^VA_BITS, the reachable start
+// mhp_get_pluggable_range() against the linear map as
+// arch/arm64/include/asm/memory.h lays it out: PAGE_OFFSET = -2^VA_BITS, the reachable start
 // -2^vabits_actual, PAGE_END = -2^(VA_BITS_MIN - 1), shifted by PHYS_OFFSET
 // and clamped at 0 - on every arm64 geometry and several boot memories.
 TEST(Hotplug, pluggable_range_is_the_linear_map_on_every_geometry) {
