@@ -9,14 +9,14 @@ Shape shape(unsigned g, unsigned ia) {
   sh.g = g;
   sh.s = g - 3;
   sh.ia = ia;
-  // §1.4: start_level = 3 - floor((ia - 1 - g) / s).
+  // Arm ARM D8: start_level = 3 - floor((ia - 1 - g) / s).
   sh.start = 3 - static_cast<int>((ia - 1 - g) / sh.s);
   sh.top_bits = ia - sh.lo(sh.start);
   return sh;
 }
 
 bool txsz_legal(const HwConfig& c, unsigned txsz) {
-  // §1.2 without FEAT_TTST: max TxSZ 39; min 12 with DS (4K/16K) or LVA (64K).
+  // Arm ARM D8, without FEAT_TTST: max TxSZ 39; min 12 with DS (4K/16K) or LVA (64K).
   const bool wide_va = (c.granule_shift != 16 && c.ds) ||
                        (c.granule_shift == 16 && c.feat_lva);
   const unsigned lo = wide_va ? 12 : 16;
@@ -24,7 +24,7 @@ bool txsz_legal(const HwConfig& c, unsigned txsz) {
 }
 
 bool block_allowed(const HwConfig& c, int level) {
-  // §1.8 table.
+  // Arm ARM D8 block-descriptor rules.
   switch (c.granule_shift) {
     case 12:
       return level == 1 || level == 2 || (level == 0 && c.ds);

@@ -14,7 +14,7 @@
 
 namespace ptfold::ref::arm64 {
 
-// §1.4/§1.5: the walk shape for granule 2^g and ia VA bits.
+// Arm ARM D8: the walk shape for granule 2^g and ia VA bits.
 struct Shape {
   unsigned g = 12;   // granule shift
   unsigned s = 9;    // stride = g - 3
@@ -29,13 +29,13 @@ struct Shape {
 };
 Shape shape(unsigned g, unsigned ia);
 
-// §1.2: is TxSZ legal for this granule (no FEAT_TTST)?
+// Arm ARM D8: is TxSZ legal for this granule (no FEAT_TTST)?
 bool txsz_legal(const HwConfig& c, unsigned txsz);
 
-// §1.8: may a block (leaf) descriptor appear at this level (< 3)?
+// Arm ARM D8: may a block (leaf) descriptor appear at this level (< 3)?
 bool block_allowed(const HwConfig& c, int level);
 
-// §1.6/§1.7: is this a 52-bit-OA configuration (TTBR[5:2] are PA[51:48])?
+// Arm ARM D8: is this a 52-bit-OA configuration (TTBR[5:2] are PA[51:48])?
 inline bool wide_oa(const HwConfig& c) {
   return c.ds || (c.granule_shift == 16 && c.feat_lpa && c.oa_bits == 52);
 }
@@ -43,7 +43,7 @@ inline bool wide_oa(const HwConfig& c) {
 // The hardware levels, root first, for one half.
 std::vector<HwLevel> hw_levels(const HwConfig& c, unsigned ia);
 
-// §1.6: the root table base the hardware derives from a TTBR value: BADDR
+// Arm ARM D8: the root table base the hardware derives from a TTBR value: BADDR
 // in [47:1] (48-bit formats) or [47:6] plus PA[51:48] in [5:2] (52-bit
 // formats, where the table is aligned to at least 64 bytes).
 template <class W>
@@ -55,7 +55,7 @@ W root_base(const HwConfig& c, const Shape& sh, const W& ttbr) {
   return align_down(ttbr & W(genmask(47, 1)), sh.root_bytes());
 }
 
-// §1.6: the TTBR bits below the root table's alignment that are neither
+// Arm ARM D8: the TTBR bits below the root table's alignment that are neither
 // address bits of the format (PA[51:48] in [5:2] of the 52-bit formats) nor
 // CnP (bit 0). The Arm ARM makes them RES0 - a non-zero value is
 // CONSTRAINED UNPREDICTABLE (the CPU may use it as an address or ignore it) -
@@ -68,7 +68,7 @@ inline u64 root_reserved_mask(const HwConfig& c, const Shape& sh) {
   return align > 1 ? genmask(align - 1, 1) : 0;
 }
 
-// §1.8: the output-address bits of a descriptor, from bit n up (n = g for a
+// Arm ARM D8: the output-address bits of a descriptor, from bit n up (n = g for a
 // next-level table or a page, larger for blocks).
 template <class W>
 W output_address(const HwConfig& c, const W& d, unsigned n) {
@@ -93,7 +93,7 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va,
   const Shape sh = shape(c.granule_shift, half.ia);
   constexpr bool kConcrete = std::is_same_v<W, u64>;
   WalkResult<W> r;
-  r.in_range = in_half(half, va);  // §1.3 with TBI = 0 (TCR_EL1.TBI0/1 clear in every row)
+  r.in_range = in_half(half, va);  // Arm ARM D8 range check, TBI = 0 (TCR_EL1.TBI0/1 clear in every row)
   if constexpr (kConcrete) {
     if (!r.in_range) {
       r.fault = Fault::kRange;

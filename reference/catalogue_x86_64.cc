@@ -33,7 +33,7 @@ Geometry make_x86_64(const X86Row& r) {
   HwConfig& c = g.hwc;
   c.la57 = l5;
   c.pdpe1gb = true;
-  // MAXPHYADDR 52, the architectural maximum. Smaller M (§7 item 12) is
+  // MAXPHYADDR 52, the architectural maximum. Smaller M is
   // probed by the reference tests.
   c.oa_bits = 52;
   g.hw = x86_64::hw_levels(c);

@@ -30,7 +30,7 @@ WalkResult<W> walk_half(const Geometry& g, int half, const W& va, const W& root,
 }
 
 // The next-level table address the architecture decodes from a table
-// descriptor (arm64 §1.8, x86 §2.4, RISC-V §3.4).
+// descriptor (arm64: Arm ARM D8, x86: SDM Vol. 3A §4.5, RISC-V: Sv39/Sv48/Sv57).
 template <class W>
 W next_table_address(const Geometry& g, const W& desc) {
   switch (g.arch) {

@@ -27,12 +27,12 @@ struct HwConfig {
   bool feat_lpa = false;        // 52-bit PA with the 64K granule
   bool feat_lva = false;        // 52-bit VA with the 64K granule
   bool feat_lpa2 = false;       // CPU advertises LPA2 for this granule
-  // x86-64 (§2): CR4.LA57 and MAXPHYADDR.
+  // x86-64 (Intel SDM Vol. 3A §4.5): CR4.LA57 and MAXPHYADDR.
   bool la57 = false;
   bool pdpe1gb = true;
-  // RISC-V (§3): satp.MODE (8 Sv39, 9 Sv48, 10 Sv57).
+  // RISC-V (privileged spec, satp): satp.MODE (8 Sv39, 9 Sv48, 10 Sv57).
   unsigned satp_mode = 0;
-  // Output-address size in bits (arm64 oa_size §1.7, x86 MAXPHYADDR, RISC-V 56).
+  // Output-address size in bits (arm64 oa_size, x86 MAXPHYADDR, RISC-V 56).
   unsigned oa_bits = 48;
 };
 

@@ -14,7 +14,7 @@ std::vector<HwLevel> hw_levels(const HwConfig& c) {
     l.lo = 12 + 9 * static_cast<unsigned>(i);
     l.hi = l.lo + 8;
     l.entries = 512;
-    l.leaf_ok = true;  // §3.4: a leaf may appear at any level
+    l.leaf_ok = true;  // Sv39/Sv48/Sv57: a leaf may appear at any level
     out.push_back(l);
   }
   return out;

@@ -15,13 +15,13 @@
 
 namespace ptfold::ref::riscv64 {
 
-// satp.MODE values (§3.1).
+// satp.MODE values (privileged spec, satp).
 inline constexpr unsigned kModeBare = 0;
 inline constexpr unsigned kModeSv39 = 8;
 inline constexpr unsigned kModeSv48 = 9;
 inline constexpr unsigned kModeSv57 = 10;
 
-// PTE bits (§3.4).
+// PTE bits (privileged spec, Sv39).
 inline constexpr u64 kV = u64{1} << 0;
 inline constexpr u64 kR = u64{1} << 1;
 inline constexpr u64 kW = u64{1} << 2;
@@ -37,21 +37,21 @@ constexpr unsigned levels_of_mode(unsigned mode) {
 // VA bits translated: 39, 48, 57.
 constexpr unsigned va_bits_of_mode(unsigned mode) { return 12 + 9 * levels_of_mode(mode); }
 
-// §3.3: level LEVELS-1 (root) down to 0, each VA[12+9i+8 : 12+9i], 512 entries.
+// Sv39/Sv48/Sv57: level LEVELS-1 (root) down to 0, each VA[12+9i+8 : 12+9i], 512 entries.
 std::vector<HwLevel> hw_levels(const HwConfig& c);
 
-// §3.1 WARL: writing an unsupported MODE leaves satp unchanged. A CPU whose
+// satp WARL: writing an unsupported MODE leaves satp unchanged. A CPU whose
 // best mode is `max_mode` supports every mode from Sv39 up to it (Sv57
 // implies Sv48 implies Sv39), and Bare.
 u64 satp_write(u64 old_satp, u64 new_satp, unsigned max_mode);
 
-// §3.1: root table address = satp.PPN[43:0] x 4096.
+// satp: root table address = satp.PPN[43:0] x 4096.
 template <class W>
 W root_base(const W& satp) {
   return (satp & W(genmask(43, 0))) << 12;
 }
 
-// §3.4: the PPN field [53:10] as a physical address (PPN x 4096).
+// Sv39/Sv48/Sv57: the PPN field [53:10] as a physical address (PPN x 4096).
 template <class W>
 W pte_address(const W& pte) {
   return ((pte >> 10) & W(genmask(43, 0))) << 12;
@@ -59,7 +59,7 @@ W pte_address(const W& pte) {
 
 // The walk from `satp` for an address in `half`. The walk shape comes from
 // the geometry's satp mode (the CPU state); a concrete walk also requires
-// satp.MODE to name that mode. Concrete words decode PTEs (§3.4); with
+// satp.MODE to name that mode. Concrete words decode PTEs; with
 // opt.tables_only every level is read as a pointer (the solver's comparison).
 template <class W, class Mem>
 WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va, const W& satp,
@@ -67,7 +67,7 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va, cons
   const HwConfig& c = geo.hwc;
   constexpr bool kConcrete = std::is_same_v<W, u64>;
   WalkResult<W> r;
-  r.in_range = in_half(half, va);  // §3.2 sign-extension rule
+  r.in_range = in_half(half, va);  // Sv39/Sv48/Sv57 sign-extension rule
   if constexpr (kConcrete) {
     if ((satp >> 60) != c.satp_mode) {
       // The kernel programmed a mode other than the one this CPU runs: with

@@ -33,8 +33,8 @@ inline const Geometry* root_geometry(const Geometry& cpu, u64 root) {
 
 // The bits of a root register value (TTBRn, CR3, satp) for half `half` that
 // the architecture reserves below the root table's alignment: not address
-// bits of the format, not flags, so never silently rounded away (arm64
-// §1.6). x86 CR3[11:0] are PCID/PWT/PCD and satp holds a page number, so
+// bits of the format, not flags, so never silently rounded away (arm64,
+// Arm ARM D8). x86 CR3[11:0] are PCID/PWT/PCD and satp holds a page number, so
 // there the mask is empty.
 inline u64 root_reserved_mask(const Geometry& g, int half) {
   if (g.arch != Arch::kArm64) return 0;

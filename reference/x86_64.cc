@@ -14,7 +14,7 @@ std::vector<HwLevel> hw_levels(const HwConfig& c) {
     l.lo = level_lo(n);
     l.hi = l.lo + 8;
     l.entries = 512;
-    // §2.3: PT always; PD with PS; PDPT with PS only if CPUID reports 1-GiB
+    // SDM §4.5: PT always; PD with PS; PDPT with PS only if CPUID reports 1-GiB
     // pages; never PML4/PML5 (bit 7 reserved there).
     l.leaf_ok = n == 1 || n == 2 || (n == 3 && c.pdpe1gb);
     out.push_back(l);

@@ -15,25 +15,25 @@
 
 namespace ptfold::ref::x86_64 {
 
-// Entry bits (§2.4).
+// Entry bits (SDM Vol. 3A §4.5).
 inline constexpr u64 kP = u64{1} << 0;    // present
 inline constexpr u64 kPs = u64{1} << 7;   // page size (PDPT/PD); reserved in PML5E/PML4E
 
-// §2.1/§2.3: PML5 (5-level only), PML4, PDPT, PD, PT; 512 entries each.
+// SDM §4.5: PML5 (5-level only), PML4, PDPT, PD, PT; 512 entries each.
 // arch_level counts the tables from the leaf: PT 1, PD 2, PDPT 3, PML4 4, PML5 5.
 std::vector<HwLevel> hw_levels(const HwConfig& c);
 
 // VA bits one table level resolves: VA[lo+8:lo], lo = 12 + 9 * (arch_level - 1).
 constexpr unsigned level_lo(int arch_level) { return 12 + 9 * static_cast<unsigned>(arch_level - 1); }
 
-// §2.1: the root is CR3[M-1:12]; PCID / PWT / PCD in [11:0] and the no-flush
+// SDM §4.5: the root is CR3[M-1:12]; PCID / PWT / PCD in [11:0] and the no-flush
 // hint in bit 63 are not address bits.
 template <class W>
 W root_base(const HwConfig& c, const W& cr3) {
   return cr3 & W(genmask(c.oa_bits - 1, 12));
 }
 
-// §2.4: a table pointer's address bits, entry[M-1:12].
+// SDM §4.5: a table pointer's address bits, entry[M-1:12].
 template <class W>
 W next_table_address(const HwConfig& c, const W& e) {
   return e & W(genmask(c.oa_bits - 1, 12));
@@ -48,7 +48,7 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va, cons
   const HwConfig& c = geo.hwc;
   constexpr bool kConcrete = std::is_same_v<W, u64>;
   WalkResult<W> r;
-  r.in_range = in_half(half, va);  // §2.2 canonical check
+  r.in_range = in_half(half, va);  // SDM §4.5 canonical check
   if constexpr (kConcrete) {
     if (!r.in_range) {  // #GP(0) before any table is read
       r.fault = Fault::kRange;
@@ -77,7 +77,7 @@ WalkResult<W> walk_half(const Geometry& geo, const Half& half, const W& va, cons
         return r;
       };
       if ((e & kP) == 0) return fault(Fault::kTranslation);  // not present: #PF
-      // Reserved: bits [51:M] in every present entry (§2.4, §7 item 12).
+      // Reserved: bits [51:M] in every present entry (SDM §4.5).
       if (c.oa_bits < 52 && (e & genmask(51, c.oa_bits)) != 0) return fault(Fault::kReserved);
       const bool ps = (e & kPs) != 0;
       const bool last = hl.arch_level == 1;

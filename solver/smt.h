@@ -1,5 +1,5 @@
-// The smt layer: the only code that includes z3++.h (DESIGN.md, "One source
-// of truth"). It supplies smt::BV, a 64-bit bit-vector word with *unsigned*
+// The smt layer: the only code that includes z3++.h (docs/design.md, "One
+// owner for every fact"). It supplies smt::BV, a 64-bit bit-vector word with *unsigned*
 // semantics that satisfies base/word.h's contract, so the targets/ and
 // reference/ templates run symbolically unchanged, and a solver wrapper with
 // the QF_BV logic, a fixed seed, per-query timeout and rlimit, push/pop,

@@ -78,7 +78,7 @@ TEST(Arm64Walk, worked_vectors_1_11) {
 TEST(Arm64Walk, range_check_ignores_bit_ia_minus_1) {
   Half lo;
   lo.ia = 48;
-  EXPECT_TRUE(in_half(lo, u64{0x0000800000000000}));   // §7 item 1
+  EXPECT_TRUE(in_half(lo, u64{0x0000800000000000}));   // bit ia-1 not checked
   EXPECT_FALSE(in_half(lo, u64{0x0001000000000000}));
   Half hi;
   hi.ia = 48;
@@ -125,7 +125,7 @@ TEST(Arm64Descriptor, blocks_only_where_1_8_allows) {
   EXPECT_TRUE(block_allowed(c, 1));
 }
 
-// Concrete walk over real memory: faults and leaves (§1.9).
+// Concrete walk over real memory: faults and leaves (Arm ARM D8).
 struct MapMem {
   std::map<u64, u64> m;
   u64 read64(u64 pa, int) { return m.count(pa) ? m[pa] : 0; }

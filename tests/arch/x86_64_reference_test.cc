@@ -75,7 +75,7 @@ TEST(X86_64Reference, top_of_user_half_indices_255_511_511_510) {
 }
 
 TEST(X86_64Reference, bit_47_outside_the_sign_extension_is_non_canonical) {
-  // §7 item 1: valid on arm64 48-bit (TTBR0, L0 index 256), #GP on x86.
+  // Range checks differ: valid on arm64 48-bit (TTBR0, L0 index 256), #GP on x86.
   const Geometry& g4 = *find("x86_64-4level");
   SparseMem m;
   const u64 va = 0x0000800000000000;
@@ -143,7 +143,7 @@ TEST(X86_64Reference, ps_in_pdpte_without_1g_pages_is_reserved) {
 }
 
 TEST(X86_64Reference, address_bits_above_maxphyaddr_are_reserved) {
-  // §7 item 12: MAXPHYADDR 46 makes entry bits [51:46] reserved: #PF with
+  // MAXPHYADDR 46 makes entry bits [51:46] reserved: #PF with
   // RSVD, not "not present".
   const Geometry g = with_cpu("x86_64-nola57", 46);
   SparseMem m;
@@ -181,7 +181,7 @@ TEST(X86_64Reference, pcid_bits_of_cr3_are_not_address_bits) {
 }
 
 TEST(X86_64Reference, pti_user_cr3_reads_the_second_pgd_page) {
-  // §5.4: the root is taken from CR3, not from mm->pgd.
+  // PTI: the root is taken from CR3, not from mm->pgd.
   const Geometry& g = *find("x86_64-pti");
   SparseMem m;
   const u64 va = 0x00007f0000000000;
