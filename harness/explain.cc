@@ -18,12 +18,7 @@ const char* const kHelpers[] = {"pgd_offset", "p4d_offset", "pud_offset", "pmd_o
                                 "pte_offset_kernel"};
 }  // namespace
 
-Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va,
-                       const ExplainOptions& opt) {
-  Explained e;
-  e.geometry = g.name;
-  e.variant = v.name;
-  e.va = va;
+const ref::Half& explain_half(const ref::Geometry& g, u64 va, Explained& e) {
   e.half = ref::half_of(g, va);
   if (e.half < 0 || va < g.halves[e.half].va_lo || va > g.halves[e.half].va_hi) {
     std::string ranges;
@@ -33,6 +28,16 @@ Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va
   }
   const ref::Half& h = g.halves[e.half];
   e.half_name = h.name;
+  return h;
+}
+
+Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va,
+                       const ExplainOptions& opt) {
+  Explained e;
+  e.geometry = g.name;
+  e.variant = v.name;
+  e.va = va;
+  const ref::Half& h = explain_half(g, va, e);
   e.phys_offset = opt.phys_offset.value_or(test_phys_offset(g));
   MemEnv env(g.page_size(), e.phys_offset, opt.pgd_offset.value_or(g.page_size() / 2));
   env.set_lenient(true);

@@ -69,6 +69,10 @@ struct Explained {
   bool agrees() const { return first_mismatch < 0 && error.empty() && fault == ref::Fault::kNone && oa == leaf_pa; }
 };
 
+// The half of g that holds va, recorded in e (half, half_name); throws
+// std::invalid_argument naming every half's range when none holds it.
+const ref::Half& explain_half(const ref::Geometry& g, u64 va, Explained& e);
+
 // Throws std::invalid_argument for a VA outside every half of the geometry.
 Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va,
                        const ExplainOptions& opt = {});

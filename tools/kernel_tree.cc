@@ -585,15 +585,7 @@ harness::Explained explain_kernel_walk(const tgt::KernelObject& obj, const ref::
   e.variant = std::string("kernel tree: ") + obj.ops().config + " (" + obj.ops().uts_release +
               (*obj.ops().overlay ? std::string(", overlay ") + obj.ops().overlay : std::string()) + ")";
   e.va = va;
-  e.half = ref::half_of(g, va);
-  if (e.half < 0 || va < g.halves[e.half].va_lo || va > g.halves[e.half].va_hi) {
-    std::string ranges;
-    for (const ref::Half& h : g.halves)
-      ranges += fmt::format("{}{} [{:#018x}, {:#018x}]", ranges.empty() ? "" : ", ", h.name, h.va_lo, h.va_hi);
-    throw std::invalid_argument(fmt::format("VA {:#018x} is outside every half of {}: {}", va, g.name, ranges));
-  }
-  const ref::Half& h = g.halves[e.half];
-  e.half_name = h.name;
+  const ref::Half& h = harness::explain_half(g, va, e);
   KernelRun r(obj, g);
   e.phys_offset = harness::test_phys_offset(g);
   const char* const helpers[] = {"pgd_offset", "p4d_offset", "pud_offset", "pmd_offset", "pte_offset_kernel"};
