@@ -73,25 +73,7 @@ Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va
     e.leaf_pa = ((va >> g.page_shift) * 0x9E3779B97F4A7C15ull) & genmask(pa_bits_ - 1, g.page_shift);
     map_page(*t, mm, counters, va, e.leaf_pa);
     e.leaf_pa |= va & (g.page_size() - 1);
-    const LinuxWalk<u64> lw = linux_walk(*t, mm.pgd, va);
-    for (size_t i = 0; i < e.levels.size(); ++i) {
-      e.levels[i].entry_va = lw.ptr[i];
-      e.levels[i].entry_pa = env.pa(lw.ptr[i]);
-    }
-    const ref::WalkResult<u64> hw = ref::walk_half(g, e.half, va, e.root, env);
-    for (const ref::WalkStep<u64>& st : hw.steps) {
-      const ref::HwLevel& hl = g.hw[st.hw];
-      e.hw.push_back({hl.name, st.index, hl.entries, hl.lo, hl.hi, st.table, st.entry, st.desc});
-    }
-    if (!hw.steps.empty()) e.root_base = hw.steps.front().table;
-    e.fault = hw.fault;
-    e.fault_hw = hw.fault_hw;
-    e.oa = hw.oa;
-    for (const auto& c : compare_levels(view, *t, lw, hw))
-      if (!c.equal) {
-        e.first_mismatch = c.hw;
-        break;
-      }
+    explain_walks(g, view, *t, env, mm.pgd, va, e);
   } catch (const EnvError& err) {
     e.error = err.what();
   }

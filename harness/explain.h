@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "harness/compare.h"
 #include "harness/linux_view.h"
+#include "reference/dispatch.h"
 #include "reference/geometry.h"
 #include "reference/walk.h"
 #include "targets/variants.h"
@@ -72,6 +74,34 @@ struct Explained {
 // The half of g that holds va, recorded in e (half, half_name); throws
 // std::invalid_argument naming every half's range when none holds it.
 const ref::Half& explain_half(const ref::Geometry& g, u64 va, Explained& e);
+
+// The Linux walk of va from the pgd at `pgd` next to the hardware walk from
+// e.root, recorded in e: each level's entry address, the hardware levels,
+// fault, output address and the first level where the two disagree. `mem`
+// is the environment the tables live in (pa() and the reference's read64()).
+template <class Env, class Mem>
+void explain_walks(const ref::Geometry& g, const LinuxView& view, tgt::LinuxPageTable<u64, Env>& t,
+                   Mem& mem, u64 pgd, u64 va, Explained& e) {
+  const LinuxWalk<u64> lw = linux_walk(t, pgd, va);
+  for (size_t i = 0; i < e.levels.size(); ++i) {
+    e.levels[i].entry_va = lw.ptr[i];
+    e.levels[i].entry_pa = mem.pa(lw.ptr[i]);
+  }
+  const ref::WalkResult<u64> hw = ref::walk_half(g, e.half, va, e.root, mem);
+  for (const ref::WalkStep<u64>& st : hw.steps) {
+    const ref::HwLevel& hl = g.hw[st.hw];
+    e.hw.push_back({hl.name, st.index, hl.entries, hl.lo, hl.hi, st.table, st.entry, st.desc});
+  }
+  if (!hw.steps.empty()) e.root_base = hw.steps.front().table;
+  e.fault = hw.fault;
+  e.fault_hw = hw.fault_hw;
+  e.oa = hw.oa;
+  for (const auto& c : compare_levels(view, t, lw, hw))
+    if (!c.equal) {
+      e.first_mismatch = c.hw;
+      break;
+    }
+}
 
 // Throws std::invalid_argument for a VA outside every half of the geometry.
 Explained explain_walk(const tgt::VariantInfo& v, const ref::Geometry& g, u64 va,

@@ -617,25 +617,7 @@ harness::Explained explain_kernel_walk(const tgt::KernelObject& obj, const ref::
     e.leaf_pa = ((va >> g.page_shift) * 0x9E3779B97F4A7C15ull) & genmask(bits - 1, g.page_shift);
     hm.map(va & ~(g.page_size() - 1), e.leaf_pa);
     e.leaf_pa |= va & (g.page_size() - 1);
-    const harness::LinuxWalk<u64> lw = harness::linux_walk(*r.t, hm.mm().pgd, va);
-    for (size_t i = 0; i < e.levels.size(); ++i) {
-      e.levels[i].entry_va = lw.ptr[i];
-      e.levels[i].entry_pa = r.m.pa(lw.ptr[i]);
-    }
-    const ref::WalkResult<u64> hw = ref::walk_half(g, e.half, va, e.root, r.m);
-    for (const ref::WalkStep<u64>& st : hw.steps) {
-      const ref::HwLevel& hl = g.hw[st.hw];
-      e.hw.push_back({hl.name, st.index, hl.entries, hl.lo, hl.hi, st.table, st.entry, st.desc});
-    }
-    if (!hw.steps.empty()) e.root_base = hw.steps.front().table;
-    e.fault = hw.fault;
-    e.fault_hw = hw.fault_hw;
-    e.oa = hw.oa;
-    for (const auto& c : harness::compare_levels(view, *r.t, lw, hw))
-      if (!c.equal) {
-        e.first_mismatch = c.hw;
-        break;
-      }
+    harness::explain_walks(g, view, *r.t, r.m, hm.mm().pgd, va, e);
     hm.teardown();
   } catch (const fuzz::Finding& f) {
     fuzz::Finding copy = f;
