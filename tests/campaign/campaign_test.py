@@ -8,6 +8,9 @@ directories inside a build tree), removed when the case passes.
 
 Every campaign here is bounded by an execution count (--runs) or by an
 event (the first progress line, then SIGINT), never by wall-clock time.
+HANG_S is no speed limit but a hang guard, some fifty times what a case
+takes: a campaign still running then is stopped and its workers' logs
+printed, so a hang fails with its evidence instead of holding the suite.
 Cases that need libFuzzer binaries exit 77 (ctest: skipped, "not
 applicable") when FUZZ_BUILD has none; tools/test.sh builds them.
 """
@@ -19,11 +22,29 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 
 PTFOLD, FUZZ_BUILD, COVERAGE_BUILD, CASE = sys.argv[1:5]
 PTFOLD, FUZZ_BUILD, COVERAGE_BUILD = (os.path.abspath(p) for p in (PTFOLD, FUZZ_BUILD, COVERAGE_BUILD))
 WORKDIR = tempfile.mkdtemp(prefix=f"ptfold-campaign-{CASE}-")
 FIRST_LINE = re.compile(r"^ptfold: [a-z0-9-]+: \S+ on [a-z0-9_-]+$")
+HANG_S = 420
+
+
+def hung(d, what, out="", err=""):
+    """Fails with what a hung campaign left: its output, the processes still
+    running and the tail of every log in its directory."""
+    try:
+        ps = subprocess.run(["ps", "-eo", "pid,pgid,stat,etime,args"], capture_output=True, text=True).stdout
+    except OSError as e:
+        ps = f"(ps: {e})"
+    logs = []
+    for root, _, files in os.walk(os.path.join(d, "logs")):
+        for f in sorted(files):
+            with open(os.path.join(root, f), errors="replace") as fh:
+                logs.append(f"--- {f} (tail)\n" + "".join(fh.readlines()[-15:]))
+    raise AssertionError(f"{what} still running after {HANG_S} s (hang guard)\nstdout:\n{out}\nstderr:\n{err}\n"
+                         f"processes:\n{ps}\n" + "\n".join(logs))
 
 
 def expect(cond, what):
@@ -47,8 +68,19 @@ def need_fuzz_build():
 
 
 def campaign(d, *args, check_rc=None):
-    p = subprocess.run([PTFOLD, "campaign", d, "--fuzz-build", FUZZ_BUILD, *args],
-                       capture_output=True, text=True)
+    p = subprocess.Popen([PTFOLD, "campaign", d, "--fuzz-build", FUZZ_BUILD, *args],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = p.communicate(timeout=HANG_S)
+    except subprocess.TimeoutExpired:
+        p.send_signal(signal.SIGINT)  # the campaign stops its workers and writes its report
+        try:
+            out, err = p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+        hung(d, f"campaign {' '.join(args)}", out, err)
+    p = subprocess.CompletedProcess(p.args, p.returncode, out, err)
     if check_rc is not None:
         expect(p.returncode == check_rc,
                f"campaign exit {p.returncode}, wanted {check_rc}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
@@ -226,17 +258,28 @@ def case_interrupt():
     p = subprocess.Popen([PTFOLD, "campaign", d, "--fuzz-build", FUZZ_BUILD, "--geometry", "arm64-64k-*",
                           "--workers", "2", "--progress-every", "0.5"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The hang guard: without a progress line the campaign would run on.
+    guard = threading.Timer(HANG_S, p.send_signal, (signal.SIGINT,))
+    guard.start()
     lines = []
     for line in p.stdout:
         lines.append(line)
         if line.startswith("campaign 0:"):
             break
+    guard.cancel()
+    if not any(l.startswith("campaign 0:") for l in lines):
+        hung(d, "the campaign's first progress line", "".join(lines), p.stderr.read())
     # One campaign per directory: a second one is refused while it runs.
     second = subprocess.run([PTFOLD, "campaign", d, "--fuzz-build", FUZZ_BUILD, "--runs", "10"],
                             capture_output=True, text=True)
     expect(second.returncode == 2 and "another campaign is running" in second.stderr, f"locked: {second.stderr}")
     p.send_signal(signal.SIGINT)
-    rest, err = p.communicate()
+    try:
+        rest, err = p.communicate(timeout=HANG_S)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rest, err = p.communicate()
+        hung(d, "the campaign after SIGINT", "".join(lines) + rest, err)
     lines += rest.splitlines(keepends=True)
     expect(p.returncode == 0, f"exit {p.returncode}\n{''.join(lines)}\n{err}")
     out = "".join(lines)

@@ -36,6 +36,10 @@ namespace {
 constexpr const char* kSchema = "ptfold-campaign/1";
 // The fuzz targets a campaign runs by default: the two that fuzz the models.
 const std::vector<std::string> kDefaultFuzzers = {"fuzz_ops", "fuzz_walk"};
+// Every run of a fuzz binary (fuzzing, merges, classifying, minimising,
+// coverage replays) bounds one input at 60 s: libFuzzer reports a slower
+// one as a timeout instead of its default 20 minutes per input.
+constexpr const char* kUnitTimeout = "-timeout=60";
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -133,7 +137,7 @@ class Campaign {
     Clock::time_point last_at;   // when it was read
     uint64_t final_runs = 0;     // stat::number_of_executed_units / Done N runs
     bool running = false;
-    bool interrupted = false;
+    Stopper stop;                // asked to stop (a merge epoch, the time budget, Ctrl-C)
   };
 
   // --- setup -----------------------------------------------------------------
@@ -332,7 +336,7 @@ void Campaign::seed_corpus(const std::string& fuzzer) {
   fs::create_directories(o_.dir / "crashes" / fuzzer);
   const fs::path log = o_.dir / "logs" / fmt::format("seed-merge-{}.log", fuzzer);
   fs::remove(log);
-  const int st = run_command({binary(fuzzer).string(), "-merge=1",
+  const int st = run_command({binary(fuzzer).string(), "-merge=1", kUnitTimeout,
                               "-merge_control_file=" + (o_.dir / "tmp" / "seed-merge.ctl").string(),
                               "-artifact_prefix=" + (o_.dir / "crashes" / fuzzer).string() + "/", dir.string(),
                               tmp.string()},
@@ -357,7 +361,7 @@ void Campaign::start_job(Job& j, unsigned slot) {
   fs::create_directories(o_.dir / "crashes" / j.fuzzer);
   std::vector<std::string> argv = {binary(j.fuzzer).string(),
                                    "-artifact_prefix=" + (o_.dir / "crashes" / j.fuzzer).string() + "/",
-                                   "-print_final_stats=1", "-timeout=60"};
+                                   "-print_final_stats=1", kUnitTimeout};
   if (o_.time_budget_s > 0) {
     const double left = o_.time_budget_s - seconds_since(start_);
     argv.push_back(fmt::format("-max_total_time={}", static_cast<long>(std::max(1.0, std::ceil(left))) + 5));
@@ -378,7 +382,7 @@ void Campaign::start_job(Job& j, unsigned slot) {
   j.last_at = Clock::now();
   j.final_runs = 0;
   j.running = true;
-  j.interrupted = false;
+  j.stop = Stopper{};
 }
 
 void Campaign::read_log(Job& j) {
@@ -437,7 +441,7 @@ void Campaign::finish_job(Job& j, int status) {
     return;
   }
   repeat_[j.fuzzer] = 0;
-  if (status != 0 && !j.interrupted) {
+  if (status != 0 && !j.stop.requested()) {
     // Not a crash libFuzzer recorded: a usage error of the fuzz binary or a
     // broken build. Nothing later would run better.
     std::string tail = text.size() > 2000 ? text.substr(text.size() - 2000) : text;
@@ -475,7 +479,7 @@ void Campaign::merge(const std::string& fuzzer) {
   const fs::path log = o_.dir / "logs" / fmt::format("merge-{}.log", fuzzer);
   fs::remove(log);
   const size_t before = count_files(corpus);
-  const int st = run_command({binary(fuzzer).string(), "-merge=1",
+  const int st = run_command({binary(fuzzer).string(), "-merge=1", kUnitTimeout,
                       "-merge_control_file=" + (o_.dir / "tmp" / ("merge-" + fuzzer + ".ctl")).string(),
                       "-artifact_prefix=" + (o_.dir / "tmp").string() + "/", out.string(), corpus.string()},
                      worker_env(), log, 1);
@@ -509,7 +513,7 @@ std::pair<std::string, std::string> Campaign::classify(const std::string& fuzzer
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   const fs::path log = tmp / "run.log";
-  run_command({binary(fuzzer).string(), "-runs=1", "-artifact_prefix=" + tmp.string() + "/", input.string()},
+  run_command({binary(fuzzer).string(), "-runs=1", kUnitTimeout, "-artifact_prefix=" + tmp.string() + "/", input.string()},
       worker_env(), log, 3);
   const std::string text = read_text(log);
   std::string key, report, summary;
@@ -597,7 +601,7 @@ void Campaign::minimise(json& f, int depth) {
     fs::create_directories(tmp);
     const fs::path out = tmp / "min.bin", log = o_.dir / "logs" / "minimise.log";
     fs::remove(log);
-    run_command({binary(fuzzer).string(), "-minimize_crash=1", fmt::format("-runs={}", o_.minimize_runs), "-max_total_time=30",
+    run_command({binary(fuzzer).string(), "-minimize_crash=1", kUnitTimeout, fmt::format("-runs={}", o_.minimize_runs), "-max_total_time=30",
          fmt::format("-seed={}", attempt), "-exact_artifact_path=" + out.string(),
          "-artifact_prefix=" + tmp.string() + "/", (dir / "crash.bin").string()},
         env, log, 1);
@@ -752,7 +756,7 @@ json Campaign::coverage_by_geometry() {
   const auto measure = [&](const std::string& fuzzer, const fs::path& dir) -> std::pair<uint64_t, uint64_t> {
     const fs::path log = o_.dir / "tmp" / "cov.log";
     fs::remove(log);
-    run_command({binary(fuzzer).string(), "-runs=0", "-artifact_prefix=" + (o_.dir / "tmp").string() + "/", dir.string()},
+    run_command({binary(fuzzer).string(), "-runs=0", kUnitTimeout, "-artifact_prefix=" + (o_.dir / "tmp").string() + "/", dir.string()},
         worker_env(), log, 2);
     std::istringstream in(read_text(log));
     std::string line;
@@ -816,7 +820,7 @@ json Campaign::source_coverage() {
     fs::remove(log);
     Env env = worker_env();
     env.emplace_back("LLVM_PROFILE_FILE", (cdir / "raw" / (f + ".profraw")).string());
-    const int st = run_command({bin.string(), (o_.dir / "corpus" / f).string()}, env, log, 2);
+    const int st = run_command({bin.string(), kUnitTimeout, (o_.dir / "corpus" / f).string()}, env, log, 2);
     if (st != 0) out["errors"].push_back(fmt::format("{} exited with status {} (see {})", f, st, log.string()));
     objects.push_back(bin.string());
   }
@@ -963,14 +967,20 @@ int Campaign::run() {
         }
         any |= j.running;
       }
-      if (!draining && (g_stop || !budget_left() || seconds_since(epoch_start) >= o_.merge_every_s)) {
-        draining = true;  // libFuzzer stops on SIGINT; new inputs are on disk already
+      // No new jobs once the budget is spent. Jobs that still run are
+      // stopped (libFuzzer ends on SIGINT; new inputs are on disk already)
+      // at a merge, at the end of the time budget and on Ctrl-C; under a
+      // run budget alone each ends by itself at its own -runs, which
+      // start_job sized to what was left.
+      if (!budget_left()) draining = true;
+      const bool time_up = o_.time_budget_s > 0 && seconds_since(start_) >= o_.time_budget_s;
+      if (g_stop || time_up || seconds_since(epoch_start) >= o_.merge_every_s) {
+        draining = true;
         for (Job& j : jobs_)
-          if (j.running) {
-            ::kill(-j.pid, SIGINT);
-            j.interrupted = true;
-          }
+          if (j.running) j.stop.request(j.pid);
       }
+      for (Job& j : jobs_)
+        if (j.running) j.stop.enforce(j.pid);
       if (!any) break;
       progress(false);
       if (seconds_since(last_sample_) >= 10) sample();

@@ -68,11 +68,22 @@ pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open " + log.string() + ": " + std::strerror(errno));
   const int efd = err.empty() ? -1 : ::open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  // SIGINT/SIGTERM stay blocked from before fork() until the child has its
+  // default handlers back: a signal sent to the child's group in between
+  // would otherwise run the supervisor's handler in the child and be lost,
+  // and the child would fuzz on after the campaign asked it to stop.
+  sigset_t stop_signals, saved;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &stop_signals, &saved);
   const pid_t pid = ::fork();
   if (pid < 0) {
+    const int e = errno;
+    ::sigprocmask(SIG_SETMASK, &saved, nullptr);
     ::close(fd);
     if (efd >= 0) ::close(efd);
-    throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    throw std::runtime_error(std::string("fork: ") + std::strerror(e));
   }
   if (pid == 0) {
     ::setpgid(0, 0);
@@ -82,15 +93,31 @@ pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &saved, nullptr);  // a signal sent meanwhile arrives now
     ::execve(cargv[0], cargv.data(), cenv.data());
     const char msg[] = "ptfold: error: cannot execute the fuzz binary\n";
     (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
     ::_exit(127);
   }
   ::setpgid(pid, pid);  // also from the parent: no race with an early signal
+  ::sigprocmask(SIG_SETMASK, &saved, nullptr);
   ::close(fd);
   if (efd >= 0) ::close(efd);
   return pid;
+}
+
+void Stopper::request(pid_t pid) {
+  if (asked_) return;
+  ::kill(-pid, SIGINT);
+  asked_ = true;
+  asked_at_ = std::chrono::steady_clock::now();
+}
+
+void Stopper::enforce(pid_t pid) {
+  if (!asked_ || killed_) return;
+  if (std::chrono::steady_clock::now() - asked_at_ < kStopGrace) return;
+  ::kill(-pid, SIGKILL);
+  killed_ = true;
 }
 
 std::optional<int> poll_exit(pid_t pid) {
@@ -105,13 +132,11 @@ std::optional<int> poll_exit(pid_t pid) {
 
 int run_command(const std::vector<std::string>& argv, const Env& env, const fs::path& log, int interrupt_at) {
   const pid_t pid = spawn(argv, env, log);
-  bool interrupted = false;
+  Stopper stop;
   for (;;) {
     if (auto st = poll_exit(pid)) return *st;
-    if (!interrupted && g_stop >= interrupt_at) {
-      ::kill(-pid, SIGINT);
-      interrupted = true;
-    }
+    if (g_stop >= interrupt_at) stop.request(pid);
+    stop.enforce(pid);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }

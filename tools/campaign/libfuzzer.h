@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
@@ -31,10 +32,26 @@ using Env = std::vector<std::pair<std::string, std::string>>;
 // supervisor only, which stops its children in order), stdout and stderr
 // appended to `log` (stderr to `err` instead when given).
 pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path& log, const fs::path& err = {});
+// Stops a child's process group: SIGINT first (libFuzzer writes what it has
+// and exits), then SIGKILL once the group has not ended within kStopGrace -
+// a child stuck at exit (a leak check interrupted mid-way, a hung input)
+// never holds the campaign.
+inline constexpr std::chrono::seconds kStopGrace{15};
+class Stopper {
+ public:
+  void request(pid_t pid);  // SIGINT, once
+  void enforce(pid_t pid);  // SIGKILL when the grace has passed since request()
+  bool requested() const { return asked_; }
+
+ private:
+  bool asked_ = false, killed_ = false;
+  std::chrono::steady_clock::time_point asked_at_;
+};
+
 // Non-blocking: the exit status (WEXITSTATUS, or 128 + signal) once the
 // child ended.
 std::optional<int> poll_exit(pid_t pid);
-// Runs a command to completion (SIGINT forwarded once g_stop reaches
+// Runs a command to completion (stopped with a Stopper once g_stop reaches
 // `interrupt_at`); returns its exit status.
 int run_command(const std::vector<std::string>& argv, const Env& env, const fs::path& log, int interrupt_at = 2);
 
