@@ -118,6 +118,11 @@ def case_alloc_without_end_is_a_finding():
     rc, out, err = run([PTFOLD, "walk", "-g", "arm64-4k-va48", "--va", "0x400000", "--target", "arm64-test-alloc-forever"])
     expect(rc == 1 and "pte_alloc_one: alloc-limit" in out, f"walk: {rc} {out[-400:]!r} {err!r}")
     expect(not any(w in err for w in SANITIZER_WORDS), f"walk: {err!r}")
+    rc, out, err = run([PTFOLD, "check", "-g", "arm64-4k-va48", "--target", "arm64-test-alloc-forever",
+                        "--random-vas", "4", "--fuzz-inputs", "20"])
+    expect(rc == 1 and "ptfold: alloc-limit: pte_alloc_one on arm64-4k-va48" in out and "ptfold check: FAILED" in out,
+           f"check: {rc} {out[-600:]!r} {err!r}")
+    expect(not any(w in err for w in SANITIZER_WORDS) and "internal:" not in out + err, f"check: {err!r}")
     for binary, inp in ((FUZZ_OPS, scn), (FUZZ_WALK, WALK_SEEDS)):
         rc, out, err = run([binary, inp], {"PTFOLD_VARIANT": "arm64-test-alloc-forever"})
         first = next((l for l in err.splitlines() if l.startswith("ptfold: ")), "")
