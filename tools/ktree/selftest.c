@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 	const struct ptf_ops *o = dlsym(h, PTF_OPS_SYMBOL);
 	struct ptf_state st;
 	struct geo g;
-	if (!o || o->abi_version != PTF_ABI_VERSION || parse(argv[2], &st, &g)) {
+	if (!o || o->abi_version != PTF_ABI_VERSION || o->size != sizeof(struct ptf_ops) || parse(argv[2], &st, &g)) {
 		fprintf(stderr, "selftest: no usable ops table or unknown geometry\n");
 		return 2;
 	}
@@ -251,11 +251,16 @@ int main(int argc, char **argv)
 					raw[lvl] = cur;
 				}
 				/* a folded level may legitimately point at the copy (the generic
-				 * p4d_offset(&pgd) of a folded p4d); the pmd pointer must be the table's */
+				 * p4d_offset(&pgd) of a folded p4d); the pmd pointer must be the table's,
+				 * or, where the pmd is folded at compile time (2 levels), the copy
+				 * itself: pmd_offset(&pud) of pgtable-nopmd.h, holding the entry the
+				 * table walk reads */
 				u64 want = pgd;
 				for (int lvl = PTF_PGD; lvl <= PTF_PMD; lvl++)
 					want = o->offset(lvl, want, va);
-				lok = lok && raw[PTF_PMD] == want;
+				lok = lok && (raw[PTF_PMD] == want ||
+					      (v.folded[PTF_PMD] && raw[PTF_PMD] == (u64)&copy &&
+					       copy == *(volatile u64 *)want));
 				if (!lok) {
 					printf("  va %#018llx: the lockless walk left the tables (last pointer %#llx)\n",
 					       (unsigned long long)va, (unsigned long long)cur);
