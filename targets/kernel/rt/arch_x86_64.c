@@ -7,6 +7,10 @@
 #include <asm/tlb.h>
 #include <asm/processor.h>
 #include <asm/mtrr.h>
+#include <asm/elf.h>
+#include <linux/sched/mm.h>
+#include <linux/percpu.h>
+#include <linux/version.h>
 #include "ptf_rt.h"
 
 const char ptf_arch_name[] = "x86_64";
@@ -138,6 +142,54 @@ u8 mtrr_type_lookup(u64 start, u64 end, u8 *uniform)
 	*uniform = 1;
 	return MTRR_TYPE_INVALID;
 }
+#if defined(CONFIG_HUGETLB_PAGE) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+/* arch/x86/mm/hugetlbpage.c is compiled whole where it holds pmd_huge()/pud_huge() (which
+ * pgtable.c's pXd_free_pXd_page() test); its hugetlb_get_unmapped_area() is mmap layout, never
+ * driven here, and reaches these: loud if it ever is. */
+unsigned long stack_guard_gap;
+DEFINE_PER_CPU(struct task_struct *, current_task);
+static void ptf_hugetlb_mmap(const char *fn)
+{
+	ptf_report("not-driven", ptf_op, "%s() reached (hugetlb mmap layout is not simulated)", fn);
+}
+unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info)
+{
+	ptf_hugetlb_mmap("vm_unmapped_area");
+	return -ENOMEM;
+}
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	ptf_hugetlb_mmap("find_vma");
+	return NULL;
+}
+unsigned long arch_get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
+				     unsigned long pgoff, unsigned long flags)
+{
+	ptf_hugetlb_mmap("arch_get_unmapped_area");
+	return -ENOMEM;
+}
+unsigned long task_size_32bit(void)
+{
+	ptf_hugetlb_mmap("task_size_32bit");
+	return 0;
+}
+unsigned long task_size_64bit(int full_addr_space)
+{
+	ptf_hugetlb_mmap("task_size_64bit");
+	return 0;
+}
+unsigned long get_mmap_base(int is_legacy)
+{
+	ptf_hugetlb_mmap("get_mmap_base");
+	return 0;
+}
+bool mmap_address_hint_valid(unsigned long addr, unsigned long len)
+{
+	ptf_hugetlb_mmap("mmap_address_hint_valid");
+	return false;
+}
+#endif
+
 /* only in .altinstr_replacement, which is never patched in here */
 void BUG_func(void)
 {
