@@ -11,6 +11,12 @@
 #include <linux/sched/mm.h>
 #include <linux/percpu.h>
 #include <linux/version.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <asm/hypervisor.h>
+#include <asm/sections.h>
+#include <asm/set_memory.h>
+#include <asm/vsyscall.h>
 #include "ptf_rt.h"
 
 const char ptf_arch_name[] = "x86_64";
@@ -187,6 +193,56 @@ bool mmap_address_hint_valid(unsigned long addr, unsigned long len)
 {
 	ptf_hugetlb_mmap("mmap_address_hint_valid");
 	return false;
+}
+#endif
+
+#if defined(CONFIG_MITIGATION_PAGE_TABLE_ISOLATION) || defined(CONFIG_PAGE_TABLE_ISOLATION)
+/* arch/x86/mm/pti.c is compiled whole for __pti_set_user_pgtbl(); its boot-time half (pti_init(),
+ * pti_clone_*(), pti_finalize(), the boot-option check) is never driven here and reaches these:
+ * the linker's section markers and boot-time CPU state as plain variables, the functions loud. */
+char _text[1], __entry_text_start[1], __entry_text_end[1], __end_rodata_aligned[1];
+struct cpumask __cpu_possible_mask;
+unsigned long __per_cpu_offset[NR_CPUS];
+int alternatives_patched;
+__u32 cpu_caps_set[NCAPINTS + NBUGINTS];
+enum x86_hypervisor_type x86_hyper_type;
+DEFINE_PER_CPU_PAGE_ALIGNED(struct tss_struct, cpu_tss_rw);
+static void ptf_pti_boot(const char *fn)
+{
+	ptf_report("not-driven", ptf_op, "%s() reached (PTI's boot-time setup is not simulated)", fn);
+}
+bool cpu_mitigations_off(void)
+{
+	ptf_pti_boot("cpu_mitigations_off");
+	return false;
+}
+pte_t *lookup_address(unsigned long address, unsigned int *level)
+{
+	ptf_pti_boot("lookup_address");
+	return NULL;
+}
+phys_addr_t per_cpu_ptr_to_phys(void *addr)
+{
+	ptf_pti_boot("per_cpu_ptr_to_phys");
+	return 0;
+}
+void ptdump_walk_user_pgd_level_checkwx(void)
+{
+	ptf_pti_boot("ptdump_walk_user_pgd_level_checkwx");
+}
+int set_memory_global(unsigned long addr, int numpages)
+{
+	ptf_pti_boot("set_memory_global");
+	return -EINVAL;
+}
+int set_memory_nonglobal(unsigned long addr, int numpages)
+{
+	ptf_pti_boot("set_memory_nonglobal");
+	return -EINVAL;
+}
+void set_vsyscall_pgtable_user_bits(pgd_t *root)
+{
+	ptf_pti_boot("set_vsyscall_pgtable_user_bits");
 }
 #endif
 
