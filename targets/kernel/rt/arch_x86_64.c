@@ -17,6 +17,8 @@
 #include <asm/sections.h>
 #include <asm/set_memory.h>
 #include <asm/vsyscall.h>
+#include <asm/cmdline.h>
+#include <asm/setup.h>
 #include "ptf_rt.h"
 
 const char ptf_arch_name[] = "x86_64";
@@ -207,6 +209,8 @@ int alternatives_patched;
 __u32 cpu_caps_set[NCAPINTS + NBUGINTS];
 enum x86_hypervisor_type x86_hyper_type;
 DEFINE_PER_CPU_PAGE_ALIGNED(struct tss_struct, cpu_tss_rw);
+unsigned int nr_cpu_ids = 1;
+char boot_command_line[COMMAND_LINE_SIZE];	/* 6.1 reads pti=/nopti from it */
 static void ptf_pti_boot(const char *fn)
 {
 	ptf_report("not-driven", ptf_op, "%s() reached (PTI's boot-time setup is not simulated)", fn);
@@ -243,6 +247,21 @@ int set_memory_nonglobal(unsigned long addr, int numpages)
 void set_vsyscall_pgtable_user_bits(pgd_t *root)
 {
 	ptf_pti_boot("set_vsyscall_pgtable_user_bits");
+}
+int cmdline_find_option_bool(const char *cmdline_ptr, const char *option)
+{
+	ptf_pti_boot("cmdline_find_option_bool");
+	return 0;
+}
+int cmdline_find_option(const char *cmdline_ptr, const char *option, char *buffer, int bufsize)
+{
+	ptf_pti_boot("cmdline_find_option");
+	return -1;
+}
+unsigned long _find_next_bit(const unsigned long *addr1, unsigned long nbits, unsigned long start)
+{
+	ptf_pti_boot("_find_next_bit");
+	return nbits;
 }
 #endif
 
