@@ -206,8 +206,11 @@ class Arm64 : public LinuxPageTable<W, Env> {
     if (!pgtable_l5_enabled()) return pgd_to_folded_p4d(pgdp, addr);
     return p4d_offset_lockless(pgdp, pgdp, addr);
   }
+  // With the level folded at compile time arm64 has no pXd_offset_lockless()
+  // of its own: the generic one is pXd_offset(&copy), which pgtable-nopud.h /
+  // pgtable-nopmd.h answer with the pointer given, the caller's stack copy.
   W pud_offset_lockless(const W& p4dp, const W& p4d, const W& addr) override {
-    if (cfg_.PGTABLE_LEVELS < 4) return p4dp;  // pgtable-nopud.h
+    if (cfg_.PGTABLE_LEVELS < 4) return p4d;  // pgtable-nopud.h: &p4d
     if (!pgtable_l4_enabled()) return p4d_to_folded_pud(p4dp, addr);
     return env_.va(p4d_page_paddr(env_.read(p4d, Level::kP4d))) + (this->pud_index(addr) << 3);
   }
@@ -217,7 +220,7 @@ class Arm64 : public LinuxPageTable<W, Env> {
     return pud_offset_lockless(p4dp, p4dp, addr);
   }
   W pmd_offset_lockless(const W& pudp, const W& pud, const W& addr) override {
-    if (cfg_.PGTABLE_LEVELS < 3) return pudp;  // pgtable-nopmd.h
+    if (cfg_.PGTABLE_LEVELS < 3) return pud;  // pgtable-nopmd.h: &pud
     if (!pgtable_l3_enabled()) return pud_to_folded_pmd(pudp, addr);
     return env_.va(pud_page_paddr(env_.read(pud, Level::kPud))) + (this->pmd_index(addr) << 3);
   }

@@ -20,8 +20,10 @@ done
 [[ -n $tree ]] || tree=${PTFOLD_KERNEL_TREE:-/var/cache/ptfold/trees/linux-source-6.12}
 cache=${PTFOLD_KTREE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ptfold/kbuild}
 mkdir -p "$cache"
-st=$cache/selftest
-[[ $st -nt $here/selftest.c ]] || cc -O1 -o "$st" "$here/selftest.c" -ldl
+# The selftest binary is named by a hash of its sources: checkouts sharing the cache with another
+# PTF_ABI_VERSION each get their own (a stale one would refuse every object).
+st=$cache/selftest-$(cat "$here/selftest.c" "$here/../../targets/kernel/abi/ptf_abi.h" | sha256sum | cut -c1-12)
+[[ -x $st ]] || { cc -O1 -o "$st.$$" "$here/selftest.c" -ldl && mv "$st.$$" "$st"; }
 
 # The overlays and the geometries where their bug shows: the seed bug needs a PUD level that is
 # really there (4 or 5 levels with the PUD unfolded); the lockless copy needs P4D folded at
@@ -36,7 +38,7 @@ declare -A expect=(
 )
 
 t0=$(date +%s.%N)
-fail=0 n=0 skipped=0 unprepared=0
+fail=0 n=0 skipped=0 unprepared=0 ovl_na=0
 while IFS=$'\t' read -r g c status why; do
   if ((${#geoms[@]})); then
     hit=0; for x in "${geoms[@]}"; do [[ $g == $x ]] && hit=1; done
@@ -61,8 +63,19 @@ while IFS=$'\t' read -r g c status why; do
   for key in "${!expect[@]}"; do
     [[ ${key#*:} == "$g" ]] || continue
     ov=${key%%:*}
-    if ! so=$("$here/build.sh" --tree "$tree" --geometry "$g" --overlay "$ov" --quiet); then
-      echo "FAIL $g overlay $ov: build"; fail=$((fail + 1)); continue
+    orc=0
+    so=$("$here/build.sh" --tree "$tree" --geometry "$g" --overlay "$ov" --quiet 2>"$cache/overlay-$g-$ov.err") || orc=$?
+    if ((orc)); then
+      # An overlay reverts a fix; a tree older than the fix lacks the code it edits (6.1's arm64
+      # pud_free() is asm-generic's): that is no failure of the tree, and said so with the reason.
+      # Where the overlay must apply, tests/kernel requires it to be found.
+      if [[ $orc == 2 ]] && grep -q "overlay $ov does not apply to" "$cache/overlay-$g-$ov.err"; then
+        printf 'n/a  %-24s overlay %s: %s\n' "$g" "$ov" "$(sed -n 's/.*does not apply to [^:]*: //p' "$cache/overlay-$g-$ov.err" | head -1)"
+        ovl_na=$((ovl_na + 1))
+      else
+        echo "FAIL $g overlay $ov: build"; sed 's/^/     /' "$cache/overlay-$g-$ov.err"; fail=$((fail + 1))
+      fi
+      continue
     fi
     if "$st" "$so" "$g" --expect "${expect[$key]}" >"$cache/selftest-$g-$ov.log" 2>&1; then
       printf 'ok   %-24s overlay %s: %s reported\n' "$g" "$ov" "${expect[$key]}"
@@ -71,7 +84,7 @@ while IFS=$'\t' read -r g c status why; do
     fi
   done
 done < <("$here/build.sh" --tree "$tree" --list)
-printf 'ptfold: %d geometries checked, %d not in this tree, %d not prepared, %d failed, %.0f s\n' "$n" "$skipped" \
-  "$unprepared" "$fail" \
+printf 'ptfold: %d geometries checked, %d not in this tree, %d not prepared, %d overlay runs n/a, %d failed, %.0f s\n' \
+  "$n" "$skipped" "$unprepared" "$ovl_na" "$fail" \
   "$(echo "$(date +%s.%N) - $t0" | bc)"
 ((fail == 0))

@@ -182,7 +182,9 @@ if [[ ! -f $O/.prepared ]]; then
   done
   kmake prepare || die "prepare of $config failed (log: $log)"
   echo "$donor_id" >"$O/.ptfold-tree"
-  echo "ptfold: prepared in $((SECONDS - prep_start)) s; CPU (user sys) of kbuild: $(times | tail -1)" >>"$log"
+  # (`times` in the shell itself: in a command substitution it would count a subshell's children)
+  times >"$O/.times"
+  echo "ptfold: prepared in $((SECONDS - prep_start)) s; CPU (user sys) of this script's children so far: $(tail -1 "$O/.times")" >>"$log"
   touch "$O/.prepared"
 fi
 [[ -f $O/.ptfold-tree ]] || echo "$donor_id" >"$O/.ptfold-tree"

@@ -15,12 +15,16 @@ import subprocess
 import sys
 
 # Kernel files compiled whole, per arch (paths inside the tree; a file a release lacks is skipped).
-# A file with a Kconfig condition is compiled only when the configuration has one of the symbols.
+# A file with a Kconfig condition is compiled only when the configuration has one of the symbols;
+# a third element (major, minor) is the first release that no longer needs the file.
 TREE_FILES = {
     "arm64": [("arch/arm64/mm/pgd.c", None)],
     "x86_64": [("arch/x86/mm/pgtable.c", None),
                # __pti_set_user_pgtbl(): set_pgd()/set_p4d() mirror user entries into the PTI copy
-               ("arch/x86/mm/pti.c", ("CONFIG_MITIGATION_PAGE_TABLE_ISOLATION", "CONFIG_PAGE_TABLE_ISOLATION"))],
+               ("arch/x86/mm/pti.c", ("CONFIG_MITIGATION_PAGE_TABLE_ISOLATION", "CONFIG_PAGE_TABLE_ISOLATION")),
+               # pmd_huge()/pud_huge(), which pgtable.c's pXd_free_pXd_page() test, live here up to
+               # 6.9 (6.10 replaced them with pXd_leaf()); kbuild compiles it with HUGETLB_PAGE
+               ("arch/x86/mm/hugetlbpage.c", ("CONFIG_HUGETLB_PAGE",), (6, 10))],
     "riscv": [("arch/riscv/mm/pgtable.c", None)],
 }
 SRCARCH = {"arm64": "arm64", "x86_64": "x86", "riscv": "riscv"}

@@ -177,13 +177,16 @@ int main(int argc, char **argv)
 	const struct ptf_ops *o = dlsym(h, PTF_OPS_SYMBOL);
 	struct ptf_state st;
 	struct geo g;
-	if (!o || o->abi_version != PTF_ABI_VERSION || parse(argv[2], &st, &g)) {
+	if (!o || o->abi_version != PTF_ABI_VERSION || o->size != sizeof(struct ptf_ops) || parse(argv[2], &st, &g)) {
 		fprintf(stderr, "selftest: no usable ops table or unknown geometry\n");
 		return 2;
 	}
 	page_size = 1ull << o->page_shift;
-	u64 raw = (u64)mmap(NULL, (NPAGES + 1) * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	arena = (raw + page_size - 1) & ~(page_size - 1);
+	/* env_alloc() hands out 2^order pages aligned to their size (x86 PTI's pgd is order 1): the
+	 * arena is aligned to the largest block it hands out, not just to a page */
+	const u64 align = page_size << 4;
+	u64 raw = (u64)mmap(NULL, NPAGES * page_size + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	arena = (raw + align - 1) & ~(align - 1);
 	/* tables above 4 GiB; above 2^48 where the descriptors carry 52-bit addresses */
 	phys_offset = (g.pa52 ? (1ull << 50) : (1ull << 32)) - arena;
 	st.arena_base = arena;
@@ -251,11 +254,16 @@ int main(int argc, char **argv)
 					raw[lvl] = cur;
 				}
 				/* a folded level may legitimately point at the copy (the generic
-				 * p4d_offset(&pgd) of a folded p4d); the pmd pointer must be the table's */
+				 * p4d_offset(&pgd) of a folded p4d); the pmd pointer must be the table's,
+				 * or, where the pmd is folded at compile time (2 levels), the copy
+				 * itself: pmd_offset(&pud) of pgtable-nopmd.h, holding the entry the
+				 * table walk reads */
 				u64 want = pgd;
 				for (int lvl = PTF_PGD; lvl <= PTF_PMD; lvl++)
 					want = o->offset(lvl, want, va);
-				lok = lok && raw[PTF_PMD] == want;
+				lok = lok && (raw[PTF_PMD] == want ||
+					      (v.folded[PTF_PMD] && raw[PTF_PMD] == (u64)&copy &&
+					       copy == *(volatile u64 *)want));
 				if (!lok) {
 					printf("  va %#018llx: the lockless walk left the tables (last pointer %#llx)\n",
 					       (unsigned long long)va, (unsigned long long)cur);
@@ -265,6 +273,10 @@ int main(int argc, char **argv)
 			u64 hw[6], hw_leaf = 0;
 			int n = hw_walk(&g, o->hw_root(o->pa(pgd), 0), va, hw, &hw_leaf);
 			int ok = n == nl && hw_leaf == leaf;
+			/* x86 PTI: the user half's CR3 is the pgd's second page, into which set_pgd()/
+			 * set_p4d() mirror the user entries (__pti_set_user_pgtbl()) */
+			if (st.pti)
+				ptrs[0] += page_size;
 			for (int i = 0; ok && i < n; i++)
 				ok = hw[i] == ptrs[i];
 			if (!ok || round == 0)

@@ -24,7 +24,9 @@ extern "C" {
 
 typedef unsigned long long ptf_u64;
 
-#define PTF_ABI_VERSION 1
+/* Bumped whenever a struct below changes: 2 appended ops.probe_privileged(). The loader
+ * (targets/kernel/kernel_object.cc) refuses an object whose version or ops-table size differs. */
+#define PTF_ABI_VERSION 2
 
 enum ptf_level { PTF_PGD = 0, PTF_P4D = 1, PTF_PUD = 2, PTF_PMD = 3, PTF_PTE = 4 };
 

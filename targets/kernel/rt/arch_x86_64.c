@@ -7,6 +7,18 @@
 #include <asm/tlb.h>
 #include <asm/processor.h>
 #include <asm/mtrr.h>
+#include <asm/elf.h>
+#include <linux/sched/mm.h>
+#include <linux/percpu.h>
+#include <linux/version.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <asm/hypervisor.h>
+#include <asm/sections.h>
+#include <asm/set_memory.h>
+#include <asm/vsyscall.h>
+#include <asm/cmdline.h>
+#include <asm/setup.h>
 #include "ptf_rt.h"
 
 const char ptf_arch_name[] = "x86_64";
@@ -138,6 +150,121 @@ u8 mtrr_type_lookup(u64 start, u64 end, u8 *uniform)
 	*uniform = 1;
 	return MTRR_TYPE_INVALID;
 }
+#if defined(CONFIG_HUGETLB_PAGE) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+/* arch/x86/mm/hugetlbpage.c is compiled whole where it holds pmd_huge()/pud_huge() (which
+ * pgtable.c's pXd_free_pXd_page() test); its hugetlb_get_unmapped_area() is mmap layout, never
+ * driven here, and reaches these: loud if it ever is. */
+unsigned long stack_guard_gap;
+DEFINE_PER_CPU(struct task_struct *, current_task);
+static void ptf_hugetlb_mmap(const char *fn)
+{
+	ptf_report("not-driven", ptf_op, "%s() reached (hugetlb mmap layout is not simulated)", fn);
+}
+unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info)
+{
+	ptf_hugetlb_mmap("vm_unmapped_area");
+	return -ENOMEM;
+}
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	ptf_hugetlb_mmap("find_vma");
+	return NULL;
+}
+unsigned long arch_get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
+				     unsigned long pgoff, unsigned long flags)
+{
+	ptf_hugetlb_mmap("arch_get_unmapped_area");
+	return -ENOMEM;
+}
+unsigned long task_size_32bit(void)
+{
+	ptf_hugetlb_mmap("task_size_32bit");
+	return 0;
+}
+unsigned long task_size_64bit(int full_addr_space)
+{
+	ptf_hugetlb_mmap("task_size_64bit");
+	return 0;
+}
+unsigned long get_mmap_base(int is_legacy)
+{
+	ptf_hugetlb_mmap("get_mmap_base");
+	return 0;
+}
+bool mmap_address_hint_valid(unsigned long addr, unsigned long len)
+{
+	ptf_hugetlb_mmap("mmap_address_hint_valid");
+	return false;
+}
+#endif
+
+#if defined(CONFIG_MITIGATION_PAGE_TABLE_ISOLATION) || defined(CONFIG_PAGE_TABLE_ISOLATION)
+/* arch/x86/mm/pti.c is compiled whole for __pti_set_user_pgtbl(); its boot-time half (pti_init(),
+ * pti_clone_*(), pti_finalize(), the boot-option check) is never driven here and reaches these:
+ * the linker's section markers and boot-time CPU state as plain variables, the functions loud. */
+char _text[1], __entry_text_start[1], __entry_text_end[1], __end_rodata_aligned[1];
+struct cpumask __cpu_possible_mask;
+unsigned long __per_cpu_offset[NR_CPUS];
+int alternatives_patched;
+__u32 cpu_caps_set[NCAPINTS + NBUGINTS];
+enum x86_hypervisor_type x86_hyper_type;
+DEFINE_PER_CPU_PAGE_ALIGNED(struct tss_struct, cpu_tss_rw);
+unsigned int nr_cpu_ids = 1;
+char boot_command_line[COMMAND_LINE_SIZE];	/* 6.1 reads pti=/nopti from it */
+static void ptf_pti_boot(const char *fn)
+{
+	ptf_report("not-driven", ptf_op, "%s() reached (PTI's boot-time setup is not simulated)", fn);
+}
+bool cpu_mitigations_off(void)
+{
+	ptf_pti_boot("cpu_mitigations_off");
+	return false;
+}
+pte_t *lookup_address(unsigned long address, unsigned int *level)
+{
+	ptf_pti_boot("lookup_address");
+	return NULL;
+}
+phys_addr_t per_cpu_ptr_to_phys(void *addr)
+{
+	ptf_pti_boot("per_cpu_ptr_to_phys");
+	return 0;
+}
+void ptdump_walk_user_pgd_level_checkwx(void)
+{
+	ptf_pti_boot("ptdump_walk_user_pgd_level_checkwx");
+}
+int set_memory_global(unsigned long addr, int numpages)
+{
+	ptf_pti_boot("set_memory_global");
+	return -EINVAL;
+}
+int set_memory_nonglobal(unsigned long addr, int numpages)
+{
+	ptf_pti_boot("set_memory_nonglobal");
+	return -EINVAL;
+}
+void set_vsyscall_pgtable_user_bits(pgd_t *root)
+{
+	ptf_pti_boot("set_vsyscall_pgtable_user_bits");
+}
+int cmdline_find_option_bool(const char *cmdline_ptr, const char *option)
+{
+	ptf_pti_boot("cmdline_find_option_bool");
+	return 0;
+}
+int cmdline_find_option(const char *cmdline_ptr, const char *option, char *buffer, int bufsize)
+{
+	ptf_pti_boot("cmdline_find_option");
+	return -1;
+}
+unsigned long _find_next_bit(const unsigned long *addr1, unsigned long nbits, unsigned long start)
+{
+	ptf_pti_boot("_find_next_bit");
+	return nbits;
+}
+#endif
+
 /* only in .altinstr_replacement, which is never patched in here */
 void BUG_func(void)
 {

@@ -19,6 +19,15 @@
 
 /* in page_alloc.c: report, then unwind to the ops call (or abort outside one) */
 extern void ptf_privileged(const char *symbol, unsigned long long offset, int sig);
+extern unsigned long ptf_low_pa_region(unsigned long *size);
+extern void ptf_low_pa_fault(const char *symbol, unsigned long addr);
+
+unsigned long ptf_host_reserve(unsigned long size)
+{
+	void *m = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return m == MAP_FAILED ? 0 : (unsigned long)m;
+}
 
 static struct sigaction ptf_prev_segv, ptf_prev_ill;
 static uintptr_t ptf_base, ptf_lo, ptf_hi;
@@ -76,6 +85,14 @@ static void ptf_handler(int sig, siginfo_t *si, void *ctx)
 {
 	uintptr_t pc = (uintptr_t)((ucontext_t *)ctx)->uc_mcontext.gregs[REG_RIP];
 	/* a general-protection fault arrives as SIGSEGV with SI_KERNEL; a bad pointer is not ours */
+	unsigned long low_size, low = ptf_low_pa_region(&low_size);
+	/* a read or write through __va() of a low physical address (page_alloc.c) */
+	if (sig == SIGSEGV && low && (uintptr_t)si->si_addr - low < low_size && pc >= ptf_lo && pc < ptf_hi) {
+		char name[256];
+
+		ptf_symbolize(pc - ptf_base, name, sizeof(name));
+		ptf_low_pa_fault(name, (uintptr_t)si->si_addr);
+	}
 	if (pc >= ptf_lo && pc < ptf_hi && (sig == SIGILL || si->si_code == SI_KERNEL)) {
 		char name[256];
 

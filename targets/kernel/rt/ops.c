@@ -52,8 +52,14 @@ static int o_set_state(const struct ptf_state *st, const struct ptf_env *env)
 	ptf_pgd_cache_size = 0;
 	PTF_ENTER("pgtable_cache_init", -1);
 	pgtable_cache_init();
-	/* swapper_pg_dir / init_top_pgt: a zeroed page of the arena, as head.S leaves it */
+	/* swapper_pg_dir / init_top_pgt: zeroed pages of the arena, as head.S leaves it; on x86 with
+	 * PTI, head_64.S follows init_top_pgt with its user copy (PTI_USER_PGD_FILL), the same
+	 * PGD_ALLOCATION_ORDER pages pgd_alloc() takes, which clone_pgd_range() copies from */
+#ifdef PGD_ALLOCATION_ORDER
+	sw = ptf_alloc(GFP_KERNEL | __GFP_ZERO, PGD_ALLOCATION_ORDER, "swapper_pg_dir");
+#else
 	sw = ptf_alloc(GFP_KERNEL | __GFP_ZERO, 0, "swapper_pg_dir");
+#endif
 	if (!sw) {
 		PTF_LEAVE();
 		ptf_report("oom", "set_state", "no page for swapper_pg_dir");

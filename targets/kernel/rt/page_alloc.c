@@ -59,10 +59,40 @@ int ptf_in_arena(unsigned long va)
 	return va - ptf_st.arena_base < ptf_st.arena_size;
 }
 
+/* An empty entry names physical address 0: the kernel may compute __va() of it (6.1's x86
+ * pgd_prepopulate_user_pmd() takes pud_offset() of an empty user pgd entry and never reads
+ * through it), which is no bug as long as nothing is read or written there. __va() of the first
+ * 64 KiB of physical memory (one table of any page size) is therefore a reserved, inaccessible
+ * region: computing the address is silent, dereferencing it is a bad-pa report naming the
+ * function (rt/host_signals.c). Any other address outside the arena is reported at once. */
+#define PTF_LOW_PA_SIZE (64ul << 10)
+static unsigned long ptf_low_pa;
+
+unsigned long ptf_low_pa_region(unsigned long *size)
+{
+	*size = PTF_LOW_PA_SIZE;
+	return ptf_low_pa;
+}
+
+void ptf_low_pa_fault(const char *symbol, unsigned long addr)
+{
+	ptf_report("bad-pa", ptf_op, "%s dereferenced __va(%#lx): physical address outside the simulated memory",
+		   symbol, addr - ptf_low_pa);
+	if (ptf_guarded)
+		longjmp(ptf_jb, 1);
+	abort();
+}
+
 unsigned long ptf_va(unsigned long long pa)
 {
 	unsigned long va = (unsigned long)(pa - ptf_st.phys_offset);
 
+	if (!ptf_in_arena(va) && pa < PTF_LOW_PA_SIZE) {
+		if (!ptf_low_pa)
+			ptf_low_pa = ptf_host_reserve(PTF_LOW_PA_SIZE);
+		if (ptf_low_pa)
+			return ptf_low_pa + (unsigned long)pa;
+	}
 	if (!ptf_in_arena(va)) {
 		ptf_report("bad-pa", ptf_op, "__va(%#llx): physical address outside the simulated memory", pa);
 		if (ptf_guarded)
@@ -74,6 +104,8 @@ unsigned long ptf_va(unsigned long long pa)
 
 unsigned long long ptf_pa(unsigned long va)
 {
+	if (ptf_low_pa && va - ptf_low_pa < PTF_LOW_PA_SIZE)
+		return va - ptf_low_pa;
 	if (!ptf_in_arena(va)) {
 		ptf_report("bad-va", ptf_op, "__pa(%#lx): not an address of the simulated linear map", va);
 		if (ptf_guarded)

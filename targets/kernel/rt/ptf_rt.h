@@ -8,6 +8,11 @@
 
 extern void abort(void) __attribute__((noreturn));
 extern void *calloc(unsigned long n, unsigned long size);
+/* rt/host_signals.c: `size` bytes of inaccessible address space (0 if none), and the low-pa
+ * region of page_alloc.c that its fault handler recognises */
+unsigned long ptf_host_reserve(unsigned long size);
+unsigned long ptf_low_pa_region(unsigned long *size);
+void ptf_low_pa_fault(const char *symbol, unsigned long addr);
 extern void free(void *p);
 
 extern const struct ptf_env *ptf_env_;
