@@ -3,6 +3,7 @@
 #include "tools/campaign/libfuzzer.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,7 @@ pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   ::sigprocmask(SIG_BLOCK, &stop_signals, &saved);
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     const int e = errno;
@@ -86,6 +88,11 @@ pid_t spawn(const std::vector<std::string>& argv, const Env& env, const fs::path
     throw std::runtime_error(std::string("fork: ") + std::strerror(e));
   }
   if (pid == 0) {
+    // A worker in its own process group survives its supervisor's death
+    // (SIGKILL, a crash) and, without a budget, would fuzz on for ever:
+    // the kernel kills it when the supervisor goes.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the supervisor died before prctl
     ::setpgid(0, 0);
     ::dup2(fd, STDOUT_FILENO);
     ::dup2(efd >= 0 ? efd : fd, STDERR_FILENO);
