@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "fuzz/select.h"
 #include "fuzz/smoke.h"
 #include "harness/binding.h"
 #include "harness/differential.h"
@@ -38,9 +39,7 @@ struct CheckArgs {
 // The concrete differential stage; returns the number of failing pairs.
 int differential_stage(const CheckArgs& a, std::ostream& os, int* pairs_checked) {
   int bad = 0, n = 0;
-  const bool upstream = a.target == "upstream";
-  for (const harness::Pair& p : harness::pairs(upstream ? "*" : a.target, a.geometry)) {
-    if (upstream && !p.variant->upstream) continue;
+  for (const harness::Pair& p : fuzz::pairs_for(a.target, a.geometry)) {
     ++n;
     const harness::DifferentialReport r = harness::run_differential(*p.variant, *p.geometry, 1, a.random_vas);
     std::vector<std::string> f = r.failures;
@@ -79,7 +78,7 @@ void add_check_command(CLI::App& app, Action& action) {
       std::vector<const tgt::VariantInfo*> variants;  // empty: the upstream ones
       if (a->target != "upstream") {
         variants = select_variants(a->target);  // usage error when nothing matches
-        if (harness::pairs(a->target, a->geometry).empty())
+        if (fuzz::pairs_for(a->target, a->geometry).empty())
           throw UsageError(fmt::format("no geometry of the variants '{}' matches '{}'", a->target, a->geometry),
                            "run `ptfold variants` for the geometries each variant shows on");
       }
