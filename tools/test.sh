@@ -41,12 +41,21 @@ step "kernel-tree ctest"
 ctest --preset asan -L kernel --timeout 900
 
 # The OSS-Fuzz build as OSS-Fuzz runs it (its flags, libc++, $LIB_FUZZING_ENGINE),
-# then its bad-build checks and a short run_fuzzer on the seed corpora: the
-# address build with libFuzzer, and with AFL++ (fuzz/oss-fuzz/emulate.sh).
+# then its bad-build checks and a short run_fuzzer on the seed corpora
+# (fuzz/oss-fuzz/emulate.sh): every sanitizer project.yaml asks for with
+# libFuzzer, the address build with AFL++, and the coverage build OSS-Fuzz
+# makes itself (its llvm-cov report over the seeds). Then ClusterFuzzLite's
+# build script (.clusterfuzzlite/build.sh) in the same environment.
 step "OSS-Fuzz emulation: libFuzzer, address"
 fuzz/oss-fuzz/emulate.sh --sanitizer address --seconds 5
 step "OSS-Fuzz emulation: AFL++, address"
 fuzz/oss-fuzz/emulate.sh --engine afl --sanitizer address --seconds 5
+step "OSS-Fuzz emulation: libFuzzer, undefined"
+fuzz/oss-fuzz/emulate.sh --sanitizer undefined --seconds 5
+step "OSS-Fuzz emulation: coverage"
+fuzz/oss-fuzz/emulate.sh --sanitizer coverage --seconds 5
+step "ClusterFuzzLite emulation: libFuzzer, address"
+fuzz/oss-fuzz/emulate.sh --project clusterfuzzlite --sanitizer address --seconds 5
 
 # GCC must keep building the dev tree: one source, several compilers.
 step "gcc build and unit tests"

@@ -7,6 +7,7 @@
 #
 #   tools/ktree/all.sh --tree DIR [--prepared-only] [GEOMETRY...]
 # --prepared-only skips (and counts) geometries whose configuration is not prepared yet.
+# PTFOLD_KTREE_PAR: how many configurations build at once (default: the number of CPUs).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tree= geoms=() noprep=()
@@ -37,13 +38,48 @@ declare -A expect=(
   [lockless-stackcopy:arm64-16k-va52-nolpa2]=lockless-mismatch
 )
 
+wanted() {  # wanted GEOMETRY: named on the command line, or no names given
+  ((${#geoms[@]})) || return 0
+  local x
+  for x in "${geoms[@]}"; do [[ $1 == $x ]] && return 0; done
+  return 1
+}
+list=$("$here/build.sh" --tree "$tree" --list)
+
 t0=$(date +%s.%N)
+# Build phase: every configuration (one geometry of each) and every overlay build the checks below
+# need, $PTFOLD_KTREE_PAR at a time (default: the number of CPUs). A cold prepare is mostly serial
+# make, so two at a time use two cores. Each configuration's directory has its own lock: builds of
+# one configuration wait for each other instead of racing. Failures are not reported here: the
+# check loop below runs each build again (warm by then) and reports it with its geometry.
+par=${PTFOLD_KTREE_PAR:-$(nproc)}
+if ((par > 1)); then
+  # Configurations of one arch take their host programs from one prepared before (build.sh), so
+  # the first rounds alternate between arches: rank within the arch first, then the arch.
+  declare -A seen=() rank=()
+  jobs=()
+  while IFS=$'\t' read -r g c status _; do
+    [[ $status == ok ]] && wanted "$g" || continue
+    [[ -z ${seen[$c]:-} ]] || continue
+    seen[$c]=1 a=${g%%-*}
+    rank[$a]=$((${rank[$a]:-0} + 1))
+    jobs+=("$(printf '%03d' "${rank[$a]}") $g -")
+  done <<<"$list"
+  while IFS=$'\t' read -r g c status _; do
+    [[ $status == ok ]] && wanted "$g" || continue
+    for key in "${!expect[@]}"; do [[ ${key#*:} == "$g" ]] && jobs+=("999 $g ${key%%:*}"); done
+  done <<<"$list"
+  if ((${#jobs[@]})); then
+    printf '%s\n' "${jobs[@]}" | LC_ALL=C sort | cut -d' ' -f2- |
+      PTF_TREE=$tree PTF_BUILD=$here/build.sh PTF_NOPREP="${noprep[*]}" xargs -P "$par" -L1 bash -c '
+        "$PTF_BUILD" --tree "$PTF_TREE" --geometry "$1" $([[ $2 == - ]] || echo --overlay "$2") --quiet $PTF_NOPREP >/dev/null 2>&1 || true' _
+    printf 'ptfold: build phase: %d builds, %d at a time, %.0f s\n' "${#jobs[@]}" "$par" "$(echo "$(date +%s.%N) - $t0" | bc)"
+  fi
+fi
+
 fail=0 n=0 skipped=0 unprepared=0 ovl_na=0
 while IFS=$'\t' read -r g c status why; do
-  if ((${#geoms[@]})); then
-    hit=0; for x in "${geoms[@]}"; do [[ $g == $x ]] && hit=1; done
-    ((hit)) || continue
-  fi
+  wanted "$g" || continue
   if [[ $status != ok ]]; then
     echo "ptfold: $g: not in this tree ($why)"; skipped=$((skipped + 1)); continue
   fi
@@ -83,7 +119,7 @@ while IFS=$'\t' read -r g c status why; do
       echo "FAIL $g overlay $ov: ${expect[$key]} not reported"; fail=$((fail + 1))
     fi
   done
-done < <("$here/build.sh" --tree "$tree" --list)
+done <<<"$list"
 printf 'ptfold: %d geometries checked, %d not in this tree, %d not prepared, %d overlay runs n/a, %d failed, %.0f s\n' \
   "$n" "$skipped" "$unprepared" "$ovl_na" "$fail" \
   "$(echo "$(date +%s.%N) - $t0" | bc)"
