@@ -1,6 +1,6 @@
 #!/bin/bash -eu
-# OSS-Fuzz / ClusterFuzzLite build script for projects/ptfold: builds fuzz_walk
-# and fuzz_ops with OSS-Fuzz's $CC/$CXX/$CFLAGS/$CXXFLAGS, links them with
+# OSS-Fuzz / ClusterFuzzLite build script for projects/ptfold: builds fuzz_walk,
+# fuzz_ops and fuzz_scenario with OSS-Fuzz's $CC/$CXX/$CFLAGS/$CXXFLAGS, links them with
 # $LIB_FUZZING_ENGINE and puts them, with their seed corpora, into $OUT.
 #
 # What OSS-Fuzz's base image lacks is not needed: CMake's default generator
@@ -29,10 +29,17 @@ cmake -S "$src" -B "$build" \
   -DPTFOLD_FUZZ_CMP_TRACING=ON \
   -DPTFOLD_LIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" \
   "${fmt_args[@]}"
-cmake --build "$build" --target fuzz_walk fuzz_ops fuzz_seeds -j"$(nproc)"
+cmake --build "$build" --target fuzz_walk fuzz_ops fuzz_scenario fuzz_seeds -j"$(nproc)"
 
 for t in fuzz_walk fuzz_ops; do
   cp "$build/fuzz/$t" "$OUT/$t"
   rm -f "$OUT/${t}_seed_corpus.zip"
   (cd "$build/fuzz/seeds/$t" && zip -q -X -r "$OUT/${t}_seed_corpus.zip" .)
 done
+# fuzz_scenario reads scenario text and the byte form: its seeds are the
+# readable scenarios, the parser's own corpus (inputs the parser once got
+# wrong) and fuzz_ops's byte seeds.
+cp "$build/fuzz/fuzz_scenario" "$OUT/fuzz_scenario"
+rm -f "$OUT/fuzz_scenario_seed_corpus.zip"
+(cd "$src/corpus" && zip -q -X -j "$OUT/fuzz_scenario_seed_corpus.zip" scenarios/*.scn fuzz_scenario/*)
+(cd "$build/fuzz/seeds/fuzz_ops" && zip -q -X -r "$OUT/fuzz_scenario_seed_corpus.zip" .)

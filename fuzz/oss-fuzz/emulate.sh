@@ -211,7 +211,7 @@ for f in "$OUT"/*; do
   grep -q LLVMFuzzerTestOneInput "$f" || continue
   targets+=("$name")
 done
-expected=(fuzz_ops fuzz_walk)
+expected=(fuzz_ops fuzz_scenario fuzz_walk)
 [[ "${targets[*]}" == "${expected[*]}" ]] || bad "\$OUT has fuzz targets '${targets[*]}', expected '${expected[*]}'"
 for t in "${expected[@]}"; do
   [[ -s $OUT/${t}_seed_corpus.zip ]] || bad "$t has no seed corpus ($OUT/${t}_seed_corpus.zip)"
