@@ -31,6 +31,12 @@ cmake --build build/asan -j "$jobs"
 step "fuzz build (campaign tests' libFuzzer binaries)"
 cmake --preset fuzz >/dev/null
 cmake --build build/fuzz -j "$jobs" --target fuzz_ops fuzz_walk ptfold_fuzz_seeds
+# ... and `campaign --coverage` (campaign.coverage_html) the coverage preset's:
+# without them that test is skipped as not applicable, and a broken
+# --coverage went unnoticed once.
+step "coverage build (campaign.coverage_html's binaries)"
+cmake --preset coverage >/dev/null
+cmake --build build/coverage -j "$jobs" --target fuzz_ops fuzz_walk
 step "asan ctest"
 ctest --preset asan -j "$jobs" -LE kernel --timeout 900
 

@@ -36,9 +36,10 @@ namespace {
 constexpr const char* kSchema = "ptfold-campaign/1";
 // The fuzz targets a campaign runs by default: the two that fuzz the models.
 const std::vector<std::string> kDefaultFuzzers = {"fuzz_ops", "fuzz_walk"};
-// Every run of a fuzz binary (fuzzing, merges, classifying, minimising,
-// coverage replays) bounds one input at 60 s: libFuzzer reports a slower
-// one as a timeout instead of its default 20 minutes per input.
+// Every run of a libFuzzer binary (fuzzing, merges, classifying, minimising)
+// bounds one input at 60 s: libFuzzer reports a slower one as a timeout
+// instead of its default 20 minutes per input. The coverage preset's binaries
+// are not libFuzzer's (replay main: inputs only, no flags).
 constexpr const char* kUnitTimeout = "-timeout=60";
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -820,7 +821,7 @@ json Campaign::source_coverage() {
     fs::remove(log);
     Env env = worker_env();
     env.emplace_back("LLVM_PROFILE_FILE", (cdir / "raw" / (f + ".profraw")).string());
-    const int st = run_command({bin.string(), kUnitTimeout, (o_.dir / "corpus" / f).string()}, env, log, 2);
+    const int st = run_command({bin.string(), (o_.dir / "corpus" / f).string()}, env, log, 2);
     if (st != 0) out["errors"].push_back(fmt::format("{} exited with status {} (see {})", f, st, log.string()));
     objects.push_back(bin.string());
   }
