@@ -268,7 +268,7 @@ unsigned long _find_next_bit(const unsigned long *addr1, unsigned long nbits, un
 /* only in .altinstr_replacement, which is never patched in here */
 void BUG_func(void)
 {
-	ptf_bug(__FILE__, __LINE__);
+	ptf_bug(__FILE__, __LINE__, __func__);
 }
 
 void ptf_arch_probe_privileged(void)

@@ -404,6 +404,20 @@ static void o_probe_privileged(void)
 	PTF_LEAVE();
 }
 
+#ifdef PTF_DEBUG_VM_PGTABLE
+static int o_debug_vm_pgtable(u64 random)
+{
+	int r;
+
+	PTF_ENTER("debug_vm_pgtable", (ptf_name_by_func = 0, -1));
+	ptf_name_by_func = 1;
+	r = ptf_dvp_run(random);
+	ptf_name_by_func = 0;
+	PTF_LEAVE();
+	return r;
+}
+#endif
+
 static u64 o_nr_pagetable(void)
 {
 	return ptf_nr_pagetable_pages();
@@ -447,4 +461,7 @@ const struct ptf_ops ptf_ops = {
 	.page_type = o_page_type,
 	.nr_pagetable = o_nr_pagetable,
 	.probe_privileged = o_probe_privileged,
+#ifdef PTF_DEBUG_VM_PGTABLE
+	.debug_vm_pgtable = o_debug_vm_pgtable,
+#endif
 };
