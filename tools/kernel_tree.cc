@@ -3,6 +3,7 @@
 #include "tools/kernel_tree.h"
 
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -552,6 +553,121 @@ size_t check_model_vs_real(KernelRun& r, unsigned seed) {
   return compared;
 }
 
+// The tree's own mm/debug_vm_pgtable.c (ops.debug_vm_pgtable), on memory of
+// its own: its THP test page is 2^HPAGE_PMD_ORDER pages (512 with 4K pages,
+// 2048 with 16K), beyond the fuzz machine's arena. The environment is the
+// kernel's page allocator and nothing more: pages handed out zeroed and
+// aligned to their size, taken back poisoned; the first report the object
+// makes (a WARN_ON() of the test, a BUG(), the allocator's Bad page state,
+// check_mm()'s page-table bytes) is the finding, named by the function the
+// object names; pages still out afterwards with no report are a leak.
+class DvpEnv {
+ public:
+  static constexpr size_t kPages = 4096;
+  explicit DvpEnv(unsigned page_shift) : page_size_(u64{1} << page_shift), used_(kPages, 0) {
+    const u64 bytes = kPages * page_size_;
+    // aligned to its own size: every order it can hand out comes aligned
+    raw_ = mmap(nullptr, 2 * bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw_ == MAP_FAILED) throw std::runtime_error("no address space for debug_vm_pgtable's memory");
+    base_ = (reinterpret_cast<u64>(raw_) + bytes - 1) & ~(bytes - 1);
+    env_.ctx = this;
+    env_.alloc_pages = [](void* c, unsigned order, const char*) -> ptf_u64 { return self(c).alloc(order); };
+    env_.free_pages = [](void* c, ptf_u64 va, unsigned order, const char* h) { self(c).free(va, order, h); };
+    env_.pagetable_stat = [](void*, ptf_u64, long) {};
+    env_.report = [](void* c, const char* cls, const char* helper, const char* text) {
+      DvpEnv& e = self(c);
+      if (std::strcmp(cls, "printk") == 0 || e.cls_) return;  // a message; the first report wins
+      e.cls_ = cls;
+      e.helper_ = helper ? helper : "debug_vm_pgtable";
+      e.text_ = text ? text : "";
+    };
+  }
+  ~DvpEnv() { munmap(raw_, 2 * kPages * page_size_); }
+  DvpEnv(const DvpEnv&) = delete;
+  DvpEnv& operator=(const DvpEnv&) = delete;
+  const ptf_env* env() const { return &env_; }
+  u64 base() const { return base_; }
+  u64 size() const { return kPages * page_size_; }
+  size_t live() const { return live_; }
+  const char* cls() const { return cls_; }
+  const std::string& helper() const { return helper_; }
+  const std::string& text() const { return text_; }
+
+ private:
+  static DvpEnv& self(void* c) { return *static_cast<DvpEnv*>(c); }
+  u64 alloc(unsigned order) {
+    const size_t n = size_t{1} << order;
+    for (size_t i = 0; i + n <= kPages; i += n) {
+      if (std::any_of(used_.begin() + static_cast<long>(i), used_.begin() + static_cast<long>(i + n),
+                      [](char u) { return u != 0; }))
+        continue;
+      std::fill(used_.begin() + static_cast<long>(i), used_.begin() + static_cast<long>(i + n), 1);
+      live_ += n;
+      const u64 va = base_ + i * page_size_;
+      std::memset(reinterpret_cast<void*>(va), 0, n * page_size_);
+      return va;
+    }
+    return 0;  // as alloc_pages() may: the test skips what needs the pages
+  }
+  void free(u64 va, unsigned order, const char* helper) {
+    const size_t i = (va - base_) / page_size_, n = size_t{1} << order;
+    for (size_t j = i; j < i + n; ++j) {
+      if (j >= kPages || !used_[j]) {
+        if (!cls_) {
+          cls_ = "bad-free";
+          helper_ = helper ? helper : "debug_vm_pgtable";
+          text_ = fmt::format("expected: free_pages() of pages the page allocator handed out\n"
+                              "actual:   {:#x} (order {}) is not allocated", va, order);
+        }
+        return;
+      }
+    }
+    std::fill(used_.begin() + static_cast<long>(i), used_.begin() + static_cast<long>(i + n), 0);
+    live_ -= n;
+    std::memset(reinterpret_cast<void*>(va), 0x6b, n * page_size_);  // a later read sees junk
+  }
+
+  u64 page_size_;
+  void* raw_ = nullptr;
+  u64 base_ = 0;
+  std::vector<char> used_;
+  size_t live_ = 0;
+  ptf_env env_{};
+  const char* cls_ = nullptr;
+  std::string helper_, text_;
+};
+
+// The random number debug_vm_pgtable() draws (its user address) from the
+// check's seed: deterministic, one per seed.
+u64 dvp_random(unsigned seed) { return (u64{seed} + 1) * 0x9E3779B97F4A7C15ull; }
+
+// Runs the object's debug_vm_pgtable() in the geometry's runtime state; the
+// stage line when it passed or cannot run, a finding (thrown) otherwise.
+std::string check_debug_vm_pgtable(KernelRun& r, const tgt::KernelObject& obj, u64 random) {
+  const tgt::PtfOps& o = obj.ops();
+  if (!o.debug_vm_pgtable)
+    return fmt::format("debug_vm_pgtable not applicable: {}", o.debug_vm_pgtable_absent ? o.debug_vm_pgtable_absent : "not built");
+  DvpEnv e(r.g.page_shift);
+  // the same physical addresses as the machine's arena, aligned like the memory
+  const u64 pa0 = (r.m.pa(r.m.arena_base()) + e.size() - 1) & ~(e.size() - 1);
+  const ptf_state st = tgt::kernel_state(harness::config_for(r.g), e.base(), e.size(), pa0 - e.base());
+  if (o.set_state(&st, e.env()) != 0)
+    throw std::runtime_error(fmt::format("set_state for debug_vm_pgtable failed: {}", e.text()));
+  const int rc = o.debug_vm_pgtable(random);
+  if (e.cls()) {
+    const std::string cls = std::strcmp(e.cls(), "BUG") == 0 ? "bug-on" : std::strcmp(e.cls(), "WARN") == 0 ? "warn" : e.cls();
+    finding(r, cls.c_str(), e.helper(),
+            fmt::format("{}\n(mm/debug_vm_pgtable.c, the tree's own test, random {:#x})", e.text(), random));
+  }
+  if (rc != 0)
+    throw std::runtime_error(fmt::format("debug_vm_pgtable() returned {} (out of memory in {} pages?)", rc, DvpEnv::kPages));
+  if (e.live())
+    finding(r, "leak", "debug_vm_pgtable",
+            fmt::format("expected: every page debug_vm_pgtable() allocated freed by its destroy_args()\n"
+                        "actual:   {} pages still allocated (random {:#x})", e.live(), random));
+  return "debug_vm_pgtable passed";
+}
+
 }  // namespace
 
 KernelCheckResult check_kernel_geometry(const tgt::KernelObject& obj, const ref::Geometry& g, unsigned seed,
@@ -574,6 +690,8 @@ KernelCheckResult check_kernel_geometry(const tgt::KernelObject& obj, const ref:
     stage = "model-vs-real";
     const size_t c = check_model_vs_real(r, seed);
     res.stages.push_back(fmt::format("model-vs-real {} answers", c));
+    stage = "debug_vm_pgtable";
+    res.stages.push_back(check_debug_vm_pgtable(r, obj, dvp_random(seed)));
   } catch (const fuzz::Finding& f) {
     fuzz::Finding copy = f;
     if (copy.geometry.empty()) copy.geometry = g.name;

@@ -124,6 +124,13 @@ def main():
     if dvp in srcs:
         # the runtime's side of it (rt/debug_vm.c, the ops entry) is compiled in too
         defs.append("-DPTF_DEBUG_VM_PGTABLE")
+    elif "CONFIG_DEBUG_VM_PGTABLE=y" not in dotconfig:
+        defs.append("-DPTF_DVP_ABSENT=1")
+    elif not any(f == "mm/debug_vm_pgtable.c" for f, *_ in TREE_FILES[a.arch]):
+        defs.append("-DPTF_DVP_ABSENT=2")
+    else:
+        defs.append("-DPTF_DVP_ABSENT=3")
+    defs.append(f"-DPTF_ARCH_KBUILD=\\\"{a.arch}\\\"")
     q = lambda xs: " ".join(shlex.quote(x) if "\\\"" not in x else x for x in xs)
     sym = "ptf_ops_" + a.config.replace("-", "_")
     lines = [

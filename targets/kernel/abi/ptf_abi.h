@@ -171,6 +171,8 @@ struct ptf_ops {
 	 * after a BUG(). NULL when the configuration has no DEBUG_VM_PGTABLE or ptfold cannot build
 	 * the test for the arch/release (then nothing of it is in the object). */
 	int (*debug_vm_pgtable)(ptf_u64 random);
+	/* Why debug_vm_pgtable is NULL (one line, for "not applicable"); NULL when it is not. */
+	const char *debug_vm_pgtable_absent;
 };
 
 /* Each configuration object exports exactly one symbol of this name. */

@@ -46,6 +46,10 @@ _Bool ptf_has_cap(unsigned long cap)
 	return 0;
 }
 
+#ifdef PTF_DEBUG_VM_PGTABLE
+static void ptf_arch_boot_initcalls(void);
+#endif
+
 int ptf_arch_set_state(void)
 {
 	if (ptf_st.tcr_t1sz < 12 || ptf_st.tcr_t1sz > 39) {
@@ -56,6 +60,9 @@ int ptf_arch_set_state(void)
 					     : (s64)(ptf_st.arena_base + ptf_st.phys_offset);
 #ifndef vabits_actual
 	vabits_actual = 64 - ptf_st.tcr_t1sz;
+#endif
+#ifdef PTF_DEBUG_VM_PGTABLE
+	ptf_arch_boot_initcalls();
 #endif
 	return 0;
 }
@@ -186,13 +193,22 @@ void mte_sync_tags(pte_t old_pte, pte_t pte)
 extern void start_kernel(void);
 void ptf_arch_dvp_memory(void)
 {
+	kimage_voffset = (unsigned long)start_kernel - (ptf_st.arena_base + ptf_st.phys_offset);
+}
+
+/* arch/arm64/mm/mmap.c's arch_initcall: protection_map[] for the boot CPU (no PTE_SHARED in
+ * vm_get_page_prot() when LPA2 puts OA[51:50] in those bits; execute-only with EPAN). */
+extern int (*const ptf_arch_initcall_adjust_protection_map)(void) __weak;
+static void ptf_arch_boot_initcalls(void)
+{
 	unsigned long cap;
 
-	kimage_voffset = (unsigned long)start_kernel - (ptf_st.arena_base + ptf_st.phys_offset);
 	bitmap_zero(system_cpucaps, ARM64_NCAPS);
 	for (cap = 0; cap < ARM64_NCAPS; cap++)
 		if (ptf_has_cap(cap))
 			__set_bit(cap, system_cpucaps);
+	if (&ptf_arch_initcall_adjust_protection_map)
+		ptf_arch_initcall_adjust_protection_map();
 }
 #else
 /* arch/arm64/mm/contpte.c is not compiled: ptfold's leaves never carry PTE_CONT, so reaching the
