@@ -4,6 +4,8 @@ compile whole for the host (its other functions need target assembler or half th
 
     extract.py --tree DIR --file mm/memory.c --out OUT.c NAME [NAME ...]
 
+A NAME is a function (its definition), a variable (its definition with its initializer) or a
+macro invoked at the top level on a line of its own (e.g. DECLARE_VM_GET_PAGE_PROT).
 OUT.c holds the file's prologue (everything up to its last top-level #include, so pr_fmt and the
 file's own headers come along; quoted includes become paths into the tree), then every definition
 of each NAME with the preprocessor conditionals that enclose it in the file (an `#else` branch
@@ -103,8 +105,24 @@ def main():
     missing, defs = [], []
     for name in a.names:
         pat = re.compile(r"^(?![\s#]).*?\b" + re.escape(name) + r"\s*\(")
+        var = re.compile(r"^(?![\s#]).*?\b" + re.escape(name) + r"\s*(\[[^]]*\])?\s*(__\w+\s*)*=")
+        inv = re.compile(r"^" + re.escape(name) + r"\s*(\(.*)?;?\s*$")
         found = 0
         for i, cl in enumerate(clines):
+            if inv.match(cl) or var.match(cl):
+                # a top-level macro invocation or a variable definition: to the ';' (or the end of
+                # the invocation's line) outside braces
+                j, depth = i, 0
+                while j < len(clines):
+                    for ch in clines[j]:
+                        depth += ch in "{(" 
+                        depth -= ch in "})"
+                    if depth <= 0 and (clines[j].rstrip().endswith(";") or inv.match(cl)):
+                        break
+                    j += 1
+                defs.append((i, j))
+                found += 1
+                continue
             if not pat.match(cl) or ctx[i] is None:
                 continue
             # a definition: the next of ';' and '{' after the name is '{'

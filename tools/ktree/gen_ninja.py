@@ -19,10 +19,7 @@ import sys
 # a third element (major, minor) is the first release that no longer needs the file.
 TREE_FILES = {
     "arm64": [("arch/arm64/mm/pgd.c", None),
-              # the tree's own page-table self-test and what it links against (docs/kernel-tree.md)
-              ("mm/debug_vm_pgtable.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
-              ("mm/pgtable-generic.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
-              ("mm/memblock.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
+              # what the tree's own mm/debug_vm_pgtable.c links against (docs/kernel-tree.md)
               ("arch/arm64/mm/contpte.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
               ("arch/arm64/mm/flush.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
               ("arch/arm64/mm/mmap.c", ("CONFIG_DEBUG_VM_PGTABLE",))],
@@ -34,18 +31,27 @@ TREE_FILES = {
                ("arch/x86/mm/hugetlbpage.c", ("CONFIG_HUGETLB_PAGE",), (6, 10))],
     "riscv": [("arch/riscv/mm/pgtable.c", None)],
 }
+# The tree's own page-table self-test and the generic mm files it links against, whole, on the
+# arches DVP_ARCHES names (the others say "not applicable" with the reason).
+DVP_FILES = [("mm/debug_vm_pgtable.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
+             ("mm/pgtable-generic.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
+             ("mm/memblock.c", ("CONFIG_DEBUG_VM_PGTABLE",))]
+DVP_ARCHES = ("arm64", "riscv")
 # Functions taken by name from a tree file that cannot compile whole for the host (the rest of the
 # file needs target assembler or much of the kernel): tools/ktree/extract.py copies them, with the
 # file's includes and the conditionals around them, into the build directory at build time.
 # (file, Kconfig condition as in TREE_FILES, names)
 EXTRACT = {
-    "arm64": [("mm/memory.c", ("CONFIG_DEBUG_VM_PGTABLE",),
-               ["pmd_install", "__pte_alloc", "__p4d_alloc", "__pud_alloc", "__pmd_alloc"]),
-              ("arch/arm64/mm/mmu.c", ("CONFIG_DEBUG_VM_PGTABLE",),
+    "arm64": [("arch/arm64/mm/mmu.c", ("CONFIG_DEBUG_VM_PGTABLE",),
                ["pgattr_change_is_safe", "pud_set_huge", "pmd_set_huge", "pud_clear_huge",
                 "pmd_clear_huge"]),
               ("arch/arm64/mm/fault.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["__ptep_set_access_flags"])],
+    "riscv": [("arch/riscv/mm/cacheflush.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["flush_icache_pte"]),
+              ("arch/riscv/mm/init.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["protection_map", "DECLARE_VM_GET_PAGE_PROT"])],
 }
+# the page-table allocation entry points of generic mm, for every arch in DVP_ARCHES
+DVP_EXTRACT = [("mm/memory.c", ("CONFIG_DEBUG_VM_PGTABLE",),
+                ["pmd_install", "__pte_alloc", "__p4d_alloc", "__pud_alloc", "__pmd_alloc"])]
 SRCARCH = {"arm64": "arm64", "x86_64": "x86", "riscv": "riscv"}
 SHIM = {"arm64": ["arm64", "common", "hostatomics"], "x86_64": ["x86_64", "common"],
         "riscv": ["riscv64", "common", "hostatomics"]}
@@ -104,7 +110,8 @@ def main():
     srcs = [os.path.join(kdir, "rt", f) for f in ("page_alloc.c", "stubs.c", RT_ARCH[a.arch], "ops.c", "debug_vm.c")]
     dotconfig = open(os.path.join(o, ".config")).read().split("\n")
     kver = tuple(int(x) for x in a.kernel_version.split(".")[:2])
-    for f, cond, *before in TREE_FILES[a.arch]:
+    dvp_files = DVP_FILES if a.arch in DVP_ARCHES else []
+    for f, cond, *before in TREE_FILES[a.arch] + dvp_files:
         if cond and not any(f"{c}=y" in dotconfig for c in cond):
             continue
         if before and kver >= before[0]:
@@ -112,7 +119,7 @@ def main():
         if os.path.exists(os.path.join(k, f)):
             srcs.append(os.path.join(k, f))
     extracted = []  # (output .c, tree file, names)
-    for f, cond, fns in EXTRACT.get(a.arch, []):
+    for f, cond, fns in EXTRACT.get(a.arch, []) + (DVP_EXTRACT if a.arch in DVP_ARCHES else []):
         if cond and not any(f"{c}=y" in dotconfig for c in cond):
             continue
         if os.path.exists(os.path.join(k, f)):
@@ -126,7 +133,7 @@ def main():
         defs.append("-DPTF_DEBUG_VM_PGTABLE")
     elif "CONFIG_DEBUG_VM_PGTABLE=y" not in dotconfig:
         defs.append("-DPTF_DVP_ABSENT=1")
-    elif not any(f == "mm/debug_vm_pgtable.c" for f, *_ in TREE_FILES[a.arch]):
+    elif a.arch not in DVP_ARCHES:
         defs.append("-DPTF_DVP_ABSENT=2")
     else:
         defs.append("-DPTF_DVP_ABSENT=3")

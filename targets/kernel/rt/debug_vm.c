@@ -20,6 +20,11 @@ extern int (*const ptf_late_initcall_debug_vm_pgtable)(void);
 
 static u64 ptf_random;
 
+#if defined(CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+/* mm/hugetlb_vmemmap.c (not compiled): no HugeTLB page has its vmemmap optimized here */
+DEFINE_STATIC_KEY_FALSE(hugetlb_optimize_vmemmap_key);
+#endif
+
 /* drivers/char/random.c: the one random number the test draws (get_random_vaddr()) is the
  * harness's argument, so a run is reproducible and the address can come from a fuzz input. */
 u64 get_random_u64(void)
