@@ -24,6 +24,7 @@ TREE_FILES = {
               ("arch/arm64/mm/flush.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
               ("arch/arm64/mm/mmap.c", ("CONFIG_DEBUG_VM_PGTABLE",))],
     "x86_64": [("arch/x86/mm/pgtable.c", None),
+               ("arch/x86/mm/pgprot.c", ("CONFIG_DEBUG_VM_PGTABLE",)),  # vm_get_page_prot()
                # __pti_set_user_pgtbl(): set_pgd()/set_p4d() mirror user entries into the PTI copy
                ("arch/x86/mm/pti.c", ("CONFIG_MITIGATION_PAGE_TABLE_ISOLATION", "CONFIG_PAGE_TABLE_ISOLATION")),
                # pmd_huge()/pud_huge(), which pgtable.c's pXd_free_pXd_page() test, live here up to
@@ -36,7 +37,7 @@ TREE_FILES = {
 DVP_FILES = [("mm/debug_vm_pgtable.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
              ("mm/pgtable-generic.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
              ("mm/memblock.c", ("CONFIG_DEBUG_VM_PGTABLE",))]
-DVP_ARCHES = ("arm64", "riscv")
+DVP_ARCHES = ("arm64", "riscv", "x86_64")
 # Functions taken by name from a tree file that cannot compile whole for the host (the rest of the
 # file needs target assembler or much of the kernel): tools/ktree/extract.py copies them, with the
 # file's includes and the conditionals around them, into the build directory at build time.

@@ -191,9 +191,9 @@ void mte_sync_tags(pte_t old_pte, pte_t pte)
  * kimage_voffset) of start_kernel is the arena's first page, a page with a struct page, as a
  * booted kernel's image is. */
 extern void start_kernel(void);
-void ptf_arch_dvp_memory(void)
+void ptf_arch_dvp_memory(int on)
 {
-	kimage_voffset = (unsigned long)start_kernel - (ptf_st.arena_base + ptf_st.phys_offset);
+	kimage_voffset = on ? (unsigned long)start_kernel - (ptf_st.arena_base + ptf_st.phys_offset) : 0;
 }
 
 /* arch/arm64/mm/mmap.c's arch_initcall: protection_map[] for the boot CPU (no PTE_SHARED in

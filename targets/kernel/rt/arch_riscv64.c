@@ -107,8 +107,8 @@ void flush_icache_mm(struct mm_struct *mm, bool local)
 /* The kernel image lies at the start of memory: __pa_symbol() (kernel_mapping_va_to_pa(), which
  * subtracts va_kernel_pa_offset) of start_kernel is the arena's first page. */
 extern void start_kernel(void);
-void ptf_arch_dvp_memory(void)
+void ptf_arch_dvp_memory(int on)
 {
-	kernel_map.va_kernel_pa_offset = (unsigned long)start_kernel - (ptf_st.arena_base + ptf_st.phys_offset);
+	kernel_map.va_kernel_pa_offset = on ? (unsigned long)start_kernel - (ptf_st.arena_base + ptf_st.phys_offset) : 0;
 }
 #endif

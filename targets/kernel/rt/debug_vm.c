@@ -197,14 +197,18 @@ void ptf_dvp_memory(void)
 		}
 	}
 #endif
-	ptf_arch_dvp_memory();
+	ptf_arch_dvp_memory(1);
 }
 
 /* ops.debug_vm_pgtable(): the test's init function under the ops guard. */
 int ptf_dvp_run(u64 random)
 {
+	int r;
+
 	ptf_random = random;
 	ptf_dvp_memory();
-	return ptf_late_initcall_debug_vm_pgtable();
+	r = ptf_late_initcall_debug_vm_pgtable();
+	ptf_arch_dvp_memory(0);
+	return r;
 }
 #endif

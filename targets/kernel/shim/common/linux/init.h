@@ -9,4 +9,14 @@
 #define late_initcall(fn) int (*const ptf_late_initcall_##fn)(void) = fn
 #undef arch_initcall
 #define arch_initcall(fn) int (*const ptf_arch_initcall_##fn)(void) = fn
+/* Boot-only code and data stay in sections of their own (-ffunction-sections): one shared
+ * .init.text would keep every __init function of a file when one of them is used. */
+#undef __init
+#define __init __cold notrace
+#undef __initdata
+#define __initdata
+#undef __meminit
+#define __meminit __cold notrace
+#undef __meminitdata
+#define __meminitdata
 #endif
