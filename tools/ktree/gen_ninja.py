@@ -46,7 +46,9 @@ EXTRACT = {
     "arm64": [("arch/arm64/mm/mmu.c", ("CONFIG_DEBUG_VM_PGTABLE",),
                ["pgattr_change_is_safe", "pud_set_huge", "pmd_set_huge", "pud_clear_huge",
                 "pmd_clear_huge"]),
-              ("arch/arm64/mm/fault.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["__ptep_set_access_flags"])],
+              ("arch/arm64/mm/fault.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["__ptep_set_access_flags|ptep_set_access_flags"]),
+              # flush.c's PageHuge() test: out of line in mm/hugetlb.c before 6.3
+              ("mm/hugetlb.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["?PageHuge"])],
     "riscv": [("arch/riscv/mm/cacheflush.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["flush_icache_pte"]),
               ("arch/riscv/mm/init.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["protection_map", "DECLARE_VM_GET_PAGE_PROT"])],
 }
@@ -174,7 +176,7 @@ def main():
     for out, f, fns in extracted:
         lines.append(f"build {out}: extract {os.path.join(k, f)} | {extractor}")
         lines.append(f"  file = {f}")
-        lines.append(f"  names = {' '.join(fns)}")
+        lines.append(f"  names = {' '.join(shlex.quote(n) for n in fns)}")
     for src in srcs:
         name = os.path.basename(src)[:-2]
         if src.startswith(k):

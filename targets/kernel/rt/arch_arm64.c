@@ -165,7 +165,14 @@ void set_swapper_pgd(pgd_t *pgdp, pgd_t pgd)
 #ifdef PTF_DEBUG_VM_PGTABLE
 /* What mm/debug_vm_pgtable.c reaches through the real arch/arm64/mm/{flush,contpte,mmap}.c. */
 unsigned long __icache_flags;		/* cpuinfo.c: no aliasing instruction cache */
-DECLARE_BITMAP(system_cpucaps, ARM64_NCAPS);	/* the same caps ptf_has_cap() answers */
+/* the same caps ptf_has_cap() answers (cpu_hwcaps before 6.4) */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+DECLARE_BITMAP(system_cpucaps, ARM64_NCAPS);
+#define ptf_cpucaps system_cpucaps
+#else
+DECLARE_BITMAP(cpu_hwcaps, ARM64_NCAPS);
+#define ptf_cpucaps cpu_hwcaps
+#endif
 #ifdef CONFIG_EFI
 struct mm_struct efi_mm;		/* only its address is compared */
 #endif
@@ -203,10 +210,10 @@ static void ptf_arch_boot_initcalls(void)
 {
 	unsigned long cap;
 
-	bitmap_zero(system_cpucaps, ARM64_NCAPS);
+	bitmap_zero(ptf_cpucaps, ARM64_NCAPS);
 	for (cap = 0; cap < ARM64_NCAPS; cap++)
 		if (ptf_has_cap(cap))
-			__set_bit(cap, system_cpucaps);
+			__set_bit(cap, ptf_cpucaps);
 	if (&ptf_arch_initcall_adjust_protection_map)
 		ptf_arch_initcall_adjust_protection_map();
 }
