@@ -288,7 +288,11 @@ void ptf_arch_dvp_memory(int on)
 /* The per-CPU block preempt_count() reads (%gs-relative: the host's %gs base is 0, so the
  * variable itself) and the PREEMPT_DYNAMIC static call preempt_enable() ends in: one CPU, no
  * other task, nothing to switch to. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 struct pcpu_hot pcpu_hot;
+#else
+int __preempt_count;	/* its own per-CPU variable before pcpu_hot */
+#endif
 void __SCT__preempt_schedule(void)
 {
 }
