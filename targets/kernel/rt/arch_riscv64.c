@@ -103,6 +103,11 @@ void ptf_arch_probe_privileged(void)
 void flush_icache_mm(struct mm_struct *mm, bool local)
 {
 }
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+void flush_icache_all(void)	/* what 6.1's flush_icache_pte() calls */
+{
+}
+#endif
 
 /* The kernel image lies at the start of memory: __pa_symbol() (kernel_mapping_va_to_pa(), which
  * subtracts va_kernel_pa_offset) of start_kernel is the arena's first page. */

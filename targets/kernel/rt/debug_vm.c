@@ -161,6 +161,9 @@ void panic(const char *fmt, ...)
 }
 
 /* ---- the memory description boot code leaves: memblock and the sparse sections ---- */
+#ifdef CONFIG_FLATMEM
+unsigned long max_mapnr;	/* mm/memory.c: the memory map's length from ARCH_PFN_OFFSET */
+#endif
 #ifdef CONFIG_SPARSEMEM_EXTREME
 struct mem_section **mem_section;
 #elif defined(CONFIG_SPARSEMEM)
@@ -176,6 +179,9 @@ void ptf_dvp_memory(void)
 
 	memblock_remove(0, PHYS_ADDR_MAX);
 	memblock_add(base, ptf_st.arena_size);
+#ifdef CONFIG_FLATMEM	/* what free_area_init() leaves: pfn_valid() up to the arena's end */
+	max_mapnr = PHYS_PFN(base + ptf_st.arena_size) - ARCH_PFN_OFFSET;
+#endif
 #ifdef CONFIG_SPARSEMEM
 	{
 		unsigned long pfn, first = PHYS_PFN(base), last = PHYS_PFN(base + ptf_st.arena_size - 1);

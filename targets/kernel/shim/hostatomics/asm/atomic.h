@@ -95,4 +95,6 @@ static __always_inline s64 arch_atomic64_sub_return(s64 i, atomic64_t *v) { retu
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0) && !defined(arch_atomic_cmpxchg)
 #define arch_atomic_cmpxchg(v, o, n) arch_cmpxchg(&(v)->counter, (o), (n))
 #define arch_atomic64_cmpxchg(v, o, n) arch_cmpxchg(&(v)->counter, (o), (n))
+#define arch_atomic_xchg(v, n) arch_xchg(&(v)->counter, (n))
+#define arch_atomic64_xchg(v, n) arch_xchg(&(v)->counter, (n))
 #endif
