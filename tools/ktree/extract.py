@@ -104,73 +104,63 @@ def main():
         m = re.match(r'(\s*#\s*include\s+)"([^"]+)"(.*)', lines[i])
         out.append(f'{m.group(1)}"{os.path.join(fdir, m.group(2))}"{m.group(3)}' if m else lines[i])
 
+    def definitions(name):
+        """(first line, last line) of each top-level definition of name, 0-based"""
+        pat = re.compile(r"^(?![\s#]).*?\b" + re.escape(name) + r"\s*\(")
+        var = re.compile(r"^(?![\s#]).*?\b" + re.escape(name) + r"\s*(\[[^]]*\])?\s*(__\w+\s*)*=")
+        inv = re.compile(r"^" + re.escape(name) + r"\s*(\(.*)?;?\s*$")
+        found = []
+        for i, cl in enumerate(clines):
+            if inv.match(cl) or var.match(cl):
+                # a top-level macro invocation or a variable definition: to the ';' (or the end
+                # of the invocation's line) outside braces and parentheses
+                j, depth = i, 0
+                while j < len(clines):
+                    for ch in clines[j]:
+                        depth += ch in "{("
+                        depth -= ch in "})"
+                    if depth <= 0 and (clines[j].rstrip().endswith(";") or inv.match(cl)):
+                        break
+                    j += 1
+                found.append((i, j))
+                continue
+            if not pat.match(cl):
+                continue
+            # a function definition: the next of ';' and '{' after the name is '{'
+            rest = "\n".join(clines[i:i + 40])
+            after = rest[rest.index(name):]
+            semi, brace = after.find(";"), after.find("{")
+            if brace < 0 or (0 <= semi < brace):
+                continue
+            if after[:brace].count("(") == 0 or "=" in after[:after.find("(")]:
+                continue
+            start = i  # the return type may stand on the lines above
+            while start > 0 and clines[start - 1].strip() and not re.search(r"[;}]\s*$|\*/\s*$", clines[start - 1]) \
+                    and not clines[start - 1].lstrip().startswith("#"):
+                start -= 1
+            j, depth, k = i, 0, None  # brace match from the first '{'
+            pos = clines[i].find(name)
+            while j < len(clines) and k is None:
+                for ch in (clines[j][pos:] if j == i else clines[j]):
+                    depth += ch == "{"
+                    depth -= ch == "}"
+                    if ch == "}" and depth == 0:
+                        k = j
+                        break
+                j += 1
+            if k is None:
+                raise SystemExit(f"ptfold: error: extract.py: no end of {name}() in {path}")
+            found.append((start, k))
+        return found
+
     missing, defs = [], []
-    names = []
-    optional = set()
-    for alts in a.names:
-        if alts.startswith("?"):
-            alts = alts[1:]
-            optional.add(alts)
-        names.append(alts.split("|"))
-    for alts in names:
-      before = len(defs)
-      for name in alts:
-          pat = re.compile(r"^(?![\s#]).*?\b" + re.escape(name) + r"\s*\(")
-          var = re.compile(r"^(?![\s#]).*?\b" + re.escape(name) + r"\s*(\[[^]]*\])?\s*(__\w+\s*)*=")
-          inv = re.compile(r"^" + re.escape(name) + r"\s*(\(.*)?;?\s*$")
-          found = 0
-          for i, cl in enumerate(clines):
-              if inv.match(cl) or var.match(cl):
-                  # a top-level macro invocation or a variable definition: to the ';' (or the end of
-                  # the invocation's line) outside braces
-                  j, depth = i, 0
-                  while j < len(clines):
-                      for ch in clines[j]:
-                          depth += ch in "{(" 
-                          depth -= ch in "})"
-                      if depth <= 0 and (clines[j].rstrip().endswith(";") or inv.match(cl)):
-                          break
-                      j += 1
-                  defs.append((i, j))
-                  found += 1
-                  continue
-              if not pat.match(cl) or ctx[i] is None:
-                  continue
-              # a definition: the next of ';' and '{' after the name is '{'
-              rest = "\n".join(clines[i:i + 40])
-              after = rest[rest.index(name):]
-              semi, brace = after.find(";"), after.find("{")
-              if brace < 0 or (0 <= semi < brace):
-                  continue
-              if after[:brace].count("(") == 0 or "=" in after[:after.find("(")]:
-                  continue
-              start = i
-              while start > 0 and clines[start - 1].strip() and not re.search(r"[;}]\s*$|\*/\s*$", clines[start - 1]) \
-                      and not clines[start - 1].lstrip().startswith("#"):
-                  start -= 1
-              # brace match from the first '{'
-              j, depth, k = i, 0, None
-              pos = clines[i].find(name)
-              while j < len(clines):
-                  seg = clines[j][pos:] if j == i else clines[j]
-                  for ch in seg:
-                      if ch == "{":
-                          depth += 1
-                      elif ch == "}":
-                          depth -= 1
-                          if depth == 0:
-                              k = j
-                              break
-                  if k is not None:
-                      break
-                  j += 1
-              if k is None:
-                  print(f"ptfold: error: extract.py: no end of {name}() in {path}", file=sys.stderr)
-                  return 2
-              defs.append((start, k))
-              found += 1
-      if len(defs) == before and "|".join(alts) not in optional:
-          missing.append("|".join(alts))
+    for spec in a.names:
+        optional = spec.startswith("?")
+        alts = spec.lstrip("?").split("|")
+        got = [d for name in alts for d in definitions(name)]
+        if not got and not optional:
+            missing.append(spec)
+        defs += got
     # in the file's order: a static helper is defined before its callers, as in the file
     for start, k in sorted(set(defs)):
         frames = ctx[start]
