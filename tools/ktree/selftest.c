@@ -6,7 +6,9 @@
  * message; exit 0 only when the two walks agree, nothing leaked and nothing was reported.
  *
  *   cc -o selftest tools/ktree/selftest.c -ldl
- *   selftest CONFIG.so GEOMETRY [--expect CLASS]   (--expect: the run must report CLASS instead)
+ *   selftest CONFIG.so GEOMETRY [--expect CLASS [--expect-dvp]]
+ * --expect: the run must report CLASS instead; --expect-dvp: the tree's own debug_vm_pgtable must
+ * be among the reporters (where the object has it).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -26,6 +28,7 @@ static u64 page_size, arena, phys_offset;
 static unsigned char used[NPAGES];
 static long live, stat_sum, reports, messages;
 static char classes[256];	/* every report class seen, space separated */
+static char dvp_classes[256];	/* those seen during debug_vm_pgtable */
 
 static u64 env_alloc(void *ctx, unsigned order, const char *helper)
 {
@@ -64,6 +67,8 @@ static void env_report(void *ctx, const char *cls, const char *helper, const cha
 		return;
 	}
 	reports++;
+	if (in_dvp && strlen(dvp_classes) + strlen(cls) + 2 < sizeof(dvp_classes) && !strstr(dvp_classes, cls))
+		strcat(strcat(dvp_classes, cls), " ");
 	if (strlen(classes) + strlen(cls) + 2 < sizeof(classes) && !strstr(classes, cls))
 		strcat(strcat(classes, cls), " ");
 }
@@ -174,6 +179,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *expect = argc > 4 && !strcmp(argv[3], "--expect") ? argv[4] : NULL;
+	const int expect_dvp = expect && argc > 5 && !strcmp(argv[5], "--expect-dvp");
 	void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		fprintf(stderr, "selftest: %s\n", dlerror());
@@ -333,6 +339,12 @@ int main(int argc, char **argv)
 		snprintf(key, sizeof(key), "%s ", expect);
 		int hit = strstr(classes, key) != NULL;
 		printf("%s: expected report %s: %s\n", argv[2], expect, hit ? "found" : "NOT FOUND");
+		if (expect_dvp && o->debug_vm_pgtable) {
+			int dhit = strstr(dvp_classes, key) != NULL;
+			printf("%s: expected report %s from debug_vm_pgtable: %s\n", argv[2], expect,
+			       dhit ? "found" : "NOT FOUND");
+			hit &= dhit;
+		}
 		return hit ? 0 : 1;
 	}
 	bad |= reports != 0;
