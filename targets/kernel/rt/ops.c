@@ -54,7 +54,9 @@ static void ptf_boot_data(void)
 		image = calloc(1, n);
 		if (image)
 			memcpy(image, __start_ptf_ro_after_init, n);
-	} else {
+	} else if (memcmp(__start_ptf_ro_after_init, image, n)) {
+		/* (only what changed is written back: where every member is const the linker made
+		 * the section read-only, and nothing in it ever changes) */
 		memcpy(__start_ptf_ro_after_init, image, n);
 	}
 }
