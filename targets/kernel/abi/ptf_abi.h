@@ -45,7 +45,8 @@ struct ptf_env {
 	 * (+) or destructor (-) of a page-table page ran; the kernel does not say which level). */
 	void (*pagetable_stat)(void *ctx, ptf_u64 va, long delta);
 	/* A finding or a kernel message. cls: "BUG", "WARN", "bad-page-state", "bad-va", "bad-pa",
-	 * "bad-free", "privileged", "oom". helper: the kernel function involved. text: the kernel's
+	 * "bad-free", "privileged", "oom", "not-driven", "leak" (debug_vm_pgtable's mm), "printk" (a
+	 * message, no finding). helper: the kernel function involved. text: the kernel's
 	 * own words where it has them (for bad-page-state: the "BUG: Bad page state in process ..."
 	 * block, several lines). Must return. */
 	void (*report)(void *ctx, const char *cls, const char *helper, const char *text);
