@@ -648,8 +648,10 @@ std::string check_debug_vm_pgtable(KernelRun& r, const tgt::KernelObject& obj, u
   if (!o.debug_vm_pgtable)
     return fmt::format("debug_vm_pgtable not applicable: {}", o.debug_vm_pgtable_absent ? o.debug_vm_pgtable_absent : "not built");
   DvpEnv e(r.g.page_shift);
-  // the same physical addresses as the machine's arena, aligned like the memory
-  const u64 pa0 = (r.m.pa(r.m.arena_base()) + e.size() - 1) & ~(e.size() - 1);
+  // Memory at 4 GiB; at 2^50 where arm64 descriptors carry addresses above 48 bits (LPA2, 64K
+  // LVA), so OA[51:48] are exercised. Not the machine's physical addresses: the sparse memory
+  // model holds at most MAX_PHYSMEM_BITS (46 on 4-level x86), which those may exceed.
+  const u64 pa0 = r.g.arch == ref::Arch::kArm64 && kernel_pa_bits(*r.t, r.g) > 48 ? u64{1} << 50 : u64{1} << 32;
   const ptf_state st = tgt::kernel_state(harness::config_for(r.g), e.base(), e.size(), pa0 - e.base());
   if (o.set_state(&st, e.env()) != 0)
     throw std::runtime_error(fmt::format("set_state for debug_vm_pgtable failed: {}", e.text()));
