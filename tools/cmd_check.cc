@@ -33,7 +33,8 @@ struct CheckArgs {
   unsigned random_vas = 64;
   unsigned fuzz_inputs = 200;
   unsigned jobs = 0;
-  std::string kernel_tree, overlay;
+  std::string kernel_tree, overlay, stage;
+  u64 dvp_random = 0;
 };
 
 // The concrete differential stage; returns the number of failing pairs.
@@ -66,13 +67,20 @@ void add_check_command(CLI::App& app, Action& action) {
   cmd->add_option("-j,--jobs", a->jobs, "Proof worker threads (default: all cores)");
   CLI::Option* kt = cmd->add_option("--kernel-tree", a->kernel_tree, "Check the real helpers of this Linux tree instead of the models (no DIR: the default tree)")->expected(0, 1);
   cmd->add_option("--overlay", a->overlay, "With --kernel-tree: a regression overlay (targets/kernel/overlays) on a copy of the tree's headers")->needs(kt);
+  cmd->add_option("--stage", a->stage, "With --kernel-tree: run only this stage")
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(kKernelStages), std::end(kKernelStages))))
+      ->needs(kt);
+  cmd->add_option("--dvp-random", a->dvp_random,
+                  "With --kernel-tree: what debug_vm_pgtable()'s get_random_u64() returns, i.e. its user address "
+                  "(default: derived from the seed)")
+      ->needs(kt);
   cmd->callback([&action, a, kt] {
     action = [a, kt] {
       if (kt->count()) {
         if (a->target != "upstream")
           throw UsageError("--target selects a model variant; --kernel-tree checks the tree's own code",
                            "drop --target, or give --overlay NAME for a kernel-tree regression");
-        return check_kernel_tree(a->kernel_tree, a->overlay, a->geometry, a->random_vas);
+        return check_kernel_tree(a->kernel_tree, a->overlay, a->geometry, a->random_vas, a->stage, a->dvp_random);
       }
       const auto geos = select_geometries(a->geometry);  // usage error when nothing matches
       std::vector<const tgt::VariantInfo*> variants;  // empty: the upstream ones

@@ -3,6 +3,7 @@
 #include "tools/kernel_tree.h"
 
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -552,28 +553,161 @@ size_t check_model_vs_real(KernelRun& r, unsigned seed) {
   return compared;
 }
 
+// The tree's own mm/debug_vm_pgtable.c (ops.debug_vm_pgtable), on memory of
+// its own: its THP test page is 2^HPAGE_PMD_ORDER pages (512 with 4K pages,
+// 2048 with 16K), beyond the fuzz machine's arena. The environment is the
+// kernel's page allocator and nothing more: pages handed out zeroed and
+// aligned to their size, taken back poisoned; the first report the object
+// makes (a WARN_ON() of the test, a BUG(), the allocator's Bad page state,
+// check_mm()'s page-table bytes) is the finding, named by the function the
+// object names; pages still out afterwards with no report are a leak.
+class DvpEnv {
+ public:
+  static constexpr size_t kPages = 4096;
+  explicit DvpEnv(unsigned page_shift) : page_size_(u64{1} << page_shift), used_(kPages, 0) {
+    const u64 bytes = kPages * page_size_;
+    // aligned to its own size: every order it can hand out comes aligned
+    raw_ = mmap(nullptr, 2 * bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw_ == MAP_FAILED) throw std::runtime_error("no address space for debug_vm_pgtable's memory");
+    base_ = (reinterpret_cast<u64>(raw_) + bytes - 1) & ~(bytes - 1);
+    env_.ctx = this;
+    env_.alloc_pages = [](void* c, unsigned order, const char*) -> ptf_u64 { return self(c).alloc(order); };
+    env_.free_pages = [](void* c, ptf_u64 va, unsigned order, const char* h) { self(c).free(va, order, h); };
+    env_.pagetable_stat = [](void*, ptf_u64, long) {};
+    env_.report = [](void* c, const char* cls, const char* helper, const char* text) {
+      DvpEnv& e = self(c);
+      if (std::strcmp(cls, "printk") == 0 || e.cls_) return;  // a message; the first report wins
+      e.cls_ = cls;
+      e.helper_ = helper ? helper : "debug_vm_pgtable";
+      e.text_ = text ? text : "";
+    };
+  }
+  ~DvpEnv() { munmap(raw_, 2 * kPages * page_size_); }
+  DvpEnv(const DvpEnv&) = delete;
+  DvpEnv& operator=(const DvpEnv&) = delete;
+  const ptf_env* env() const { return &env_; }
+  u64 base() const { return base_; }
+  u64 size() const { return kPages * page_size_; }
+  size_t live() const { return live_; }
+  const char* cls() const { return cls_; }
+  const std::string& helper() const { return helper_; }
+  const std::string& text() const { return text_; }
+
+ private:
+  static DvpEnv& self(void* c) { return *static_cast<DvpEnv*>(c); }
+  u64 alloc(unsigned order) {
+    const size_t n = size_t{1} << order;
+    for (size_t i = 0; i + n <= kPages; i += n) {
+      if (std::any_of(used_.begin() + static_cast<long>(i), used_.begin() + static_cast<long>(i + n),
+                      [](char u) { return u != 0; }))
+        continue;
+      std::fill(used_.begin() + static_cast<long>(i), used_.begin() + static_cast<long>(i + n), 1);
+      live_ += n;
+      const u64 va = base_ + i * page_size_;
+      std::memset(reinterpret_cast<void*>(va), 0, n * page_size_);
+      return va;
+    }
+    return 0;  // as alloc_pages() may: the test skips what needs the pages
+  }
+  void free(u64 va, unsigned order, const char* helper) {
+    const size_t i = (va - base_) / page_size_, n = size_t{1} << order;
+    for (size_t j = i; j < i + n; ++j) {
+      if (j >= kPages || !used_[j]) {
+        if (!cls_) {
+          cls_ = "bad-free";
+          helper_ = helper ? helper : "debug_vm_pgtable";
+          text_ = fmt::format("expected: free_pages() of pages the page allocator handed out\n"
+                              "actual:   {:#x} (order {}) is not allocated", va, order);
+        }
+        return;
+      }
+    }
+    std::fill(used_.begin() + static_cast<long>(i), used_.begin() + static_cast<long>(i + n), 0);
+    live_ -= n;
+    std::memset(reinterpret_cast<void*>(va), 0x6b, n * page_size_);  // a later read sees junk
+  }
+
+  u64 page_size_;
+  void* raw_ = nullptr;
+  u64 base_ = 0;
+  std::vector<char> used_;
+  size_t live_ = 0;
+  ptf_env env_{};
+  const char* cls_ = nullptr;
+  std::string helper_, text_;
+};
+
+// The random number debug_vm_pgtable() draws (its user address) from the
+// check's seed: deterministic, one per seed.
+u64 dvp_random(unsigned seed) { return (u64{seed} + 1) * 0x9E3779B97F4A7C15ull; }
+
+// Runs the object's debug_vm_pgtable() in the geometry's runtime state; the
+// stage line when it passed or cannot run, a finding (thrown) otherwise.
+std::string check_debug_vm_pgtable(KernelRun& r, const tgt::KernelObject& obj, u64 random) {
+  const tgt::PtfOps& o = obj.ops();
+  if (!o.debug_vm_pgtable)
+    return fmt::format("debug_vm_pgtable not applicable: {}", o.debug_vm_pgtable_absent ? o.debug_vm_pgtable_absent : "not built");
+  DvpEnv e(r.g.page_shift);
+  // Memory at 4 GiB; at 2^50 where arm64 descriptors carry addresses above 48 bits (LPA2, 64K
+  // LVA), so OA[51:48] are exercised. Not the machine's physical addresses: the sparse memory
+  // model holds at most MAX_PHYSMEM_BITS (46 on 4-level x86), which those may exceed.
+  const u64 pa0 = r.g.arch == ref::Arch::kArm64 && kernel_pa_bits(*r.t, r.g) > 48 ? u64{1} << 50 : u64{1} << 32;
+  const ptf_state st = tgt::kernel_state(harness::config_for(r.g), e.base(), e.size(), pa0 - e.base());
+  if (o.set_state(&st, e.env()) != 0)
+    throw std::runtime_error(fmt::format("set_state for debug_vm_pgtable failed: {}", e.text()));
+  const size_t booted = e.live();  // swapper_pg_dir (and a pgd_cache page) stay the kernel's
+  const int rc = o.debug_vm_pgtable(random);
+  if (e.cls()) {
+    const std::string cls = std::strcmp(e.cls(), "BUG") == 0 ? "bug-on" : std::strcmp(e.cls(), "WARN") == 0 ? "warn" : e.cls();
+    finding(r, cls.c_str(), e.helper(),
+            fmt::format("{}\n(mm/debug_vm_pgtable.c, the tree's own test, random {:#x})", e.text(), random));
+  }
+  if (rc != 0)
+    throw std::runtime_error(fmt::format("debug_vm_pgtable() returned {} (out of memory in {} pages?)", rc, DvpEnv::kPages));
+  if (e.live() != booted)
+    finding(r, "leak", "debug_vm_pgtable",
+            fmt::format("expected: every page debug_vm_pgtable() allocated freed by its destroy_args()\n"
+                        "actual:   {} pages still allocated (random {:#x})", e.live() - booted, random));
+  return "debug_vm_pgtable passed";
+}
+
 }  // namespace
 
+const char* const kKernelStages[5] = {"view", "free-paths", "differential", "model-vs-real", "debug_vm_pgtable"};
+
 KernelCheckResult check_kernel_geometry(const tgt::KernelObject& obj, const ref::Geometry& g, unsigned seed,
-                                        unsigned random_vas) {
+                                        unsigned random_vas, const std::string& only, u64 random) {
   KernelCheckResult res;
   const char* stage = "set_state";
+  const auto runs = [&](const char* s) { return only.empty() || only == s; };
   try {
     KernelRun r(obj, g);
     stage = "view";
-    check_view(r);
-    res.stages.push_back("view");
+    if (runs("view")) {
+      check_view(r);
+      res.stages.push_back("view");
+    }
     stage = "free paths";
-    check_free_paths(r);
-    res.stages.push_back("free paths");
+    if (runs("free-paths")) {
+      check_free_paths(r);
+      res.stages.push_back("free paths");
+    }
     stage = "differential";
-    size_t gups = 0;
-    const size_t n = check_differential(r, seed, random_vas, &gups);
-    res.stages.push_back(fmt::format("differential {} VAs", n));
-    res.stages.push_back(fmt::format("gup_fast {} walks", gups));
+    if (runs("differential")) {
+      size_t gups = 0;
+      const size_t n = check_differential(r, seed, random_vas, &gups);
+      res.stages.push_back(fmt::format("differential {} VAs", n));
+      res.stages.push_back(fmt::format("gup_fast {} walks", gups));
+    }
     stage = "model-vs-real";
-    const size_t c = check_model_vs_real(r, seed);
-    res.stages.push_back(fmt::format("model-vs-real {} answers", c));
+    if (runs("model-vs-real")) {
+      const size_t c = check_model_vs_real(r, seed);
+      res.stages.push_back(fmt::format("model-vs-real {} answers", c));
+    }
+    // the tree's own self-test last: it installs its own memory in the object
+    stage = "debug_vm_pgtable";
+    if (runs("debug_vm_pgtable"))
+      res.stages.push_back(check_debug_vm_pgtable(r, obj, random ? random : dvp_random(seed)));
   } catch (const fuzz::Finding& f) {
     fuzz::Finding copy = f;
     if (copy.geometry.empty()) copy.geometry = g.name;
@@ -716,14 +850,18 @@ int walk_kernel_tree(const std::string& dir, const std::string& overlay, const s
 }
 
 int check_kernel_tree(const std::string& dir, const std::string& overlay, const std::string& geometry_glob,
-                      unsigned random_vas) {
+                      unsigned random_vas, const std::string& only, u64 dvp_random) {
   const KernelTree t = open_kernel_tree(dir);
   if (!overlay.empty()) require_overlay(overlay);
   const auto geos = select_geometries(geometry_glob);
   const auto rows = tree_geometries(t, geos);
   std::cout << fmt::format("== kernel tree {} (Linux {}){} ==\n", t.dir, t.version,
                            overlay.empty() ? "" : ", overlay " + overlay);
-  std::cout << "   differential walk, free paths, gup_fast and model-vs-real on the tree's own helpers\n";
+  if (only.empty())
+    std::cout << "   differential walk, free paths, gup_fast and model-vs-real on the tree's own helpers, and the\n"
+                 "   tree's own mm/debug_vm_pgtable.c\n";
+  else
+    std::cout << fmt::format("   only the {} stage\n", only);
   ObjectCache cache;
   struct Built {
     std::optional<std::string> so;
@@ -771,7 +909,7 @@ int check_kernel_tree(const std::string& dir, const std::string& overlay, const 
     }
     KernelCheckResult res;
     try {
-      res = check_kernel_geometry(cache.get(*so), g, 1, random_vas);
+      res = check_kernel_geometry(cache.get(*so), g, 1, random_vas, only, dvp_random);
     } catch (const std::runtime_error& e) {
       res.first_line = fmt::format("ptfold: harness-error: load on {}", g.name);
       res.finding = res.first_line + "\n" + e.what();

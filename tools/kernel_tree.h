@@ -55,8 +55,14 @@ struct KernelCheckResult {
   std::string finding;              // the first finding's full report ("" when clean)
   std::string first_line;           // its stable first line
 };
+// `only`: run just this stage ("view", "free-paths", "differential",
+// "model-vs-real", "debug_vm_pgtable"; "" all of them). `dvp_random`: what
+// debug_vm_pgtable()'s get_random_u64() returns (0: one derived from seed).
 KernelCheckResult check_kernel_geometry(const tgt::KernelObject& obj, const ref::Geometry& g,
-                                        unsigned seed, unsigned random_vas);
+                                        unsigned seed, unsigned random_vas, const std::string& only = "",
+                                        u64 dvp_random = 0);
+// The stage names `only` accepts.
+extern const char* const kKernelStages[5];
 
 // One VA through the real helpers next to the reference walk (`ptfold walk
 // --kernel-tree`), in the shape of harness::explain_walk.
@@ -69,6 +75,6 @@ int geometries_kernel_tree(const std::string& dir, const std::string& glob, bool
 int walk_kernel_tree(const std::string& dir, const std::string& overlay, const std::string& geometry,
                      const std::string& va, bool json);
 int check_kernel_tree(const std::string& dir, const std::string& overlay, const std::string& geometry_glob,
-                      unsigned random_vas);
+                      unsigned random_vas, const std::string& only = "", u64 dvp_random = 0);
 
 }  // namespace ptfold::cli

@@ -36,7 +36,9 @@ def findings(out):
             if re.match(r"^ptfold: [a-z-]+: \S+ on \S+$", l)]
 
 
-def check_clean(tree, glob, n):
+def check_clean(tree, glob, n, dvp="passed"):
+    """n geometries clean, every stage run; dvp: what the debug_vm_pgtable stage must say
+    ("passed", or "not applicable" where the object has no debug_vm_pgtable)."""
     args = ["check", "--kernel-tree", tree] if tree else ["check", "--kernel-tree"]
     rc, out, err = run(*args, "--geometry", glob)
     expect(rc == 0, f"check --kernel-tree {tree} -g {glob}: exit {rc}\n{out}\n{err}")
@@ -46,6 +48,7 @@ def check_clean(tree, glob, n):
         m = re.search(r"differential (\d+) VAs, gup_fast (\d+) walks, model-vs-real (\d+) answers", l)
         expect(m and int(m.group(1)) > 50 and int(m.group(2)) > 0 and int(m.group(3)) > 100,
                f"every stage ran: {l}")
+        expect(f"debug_vm_pgtable {dvp}" in l, f"debug_vm_pgtable {dvp}: {l}")
     expect(out.rstrip().endswith("ptfold check --kernel-tree: clean"), "verdict line")
 
 
@@ -139,6 +142,22 @@ def case_overlay_pudfree_nodtor():
 
 def case_overlay_lockless_stackcopy():
     overlay_found_10_of_10("lockless-stackcopy", "arm64-lockless-stackcopy")
+
+
+def case_dvp_pudfree_nodtor():
+    """The seed bug the way upstream found it: the tree's own mm/debug_vm_pgtable.c, alone, on the
+    overlay's pud_free() gives the kernel's Bad page state, named pud_free."""
+    rc, out, err = run("check", "--kernel-tree", TREE_612, "--overlay", "pudfree-nodtor",
+                       "--geometry", "arm64-4k-va48", "--stage", "debug_vm_pgtable")
+    expect(rc == 1, f"exit {rc}\n{out}\n{err}")
+    expect(findings(out) == ["ptfold: bad-page-state: pud_free on arm64-4k-va48"], f"first line:\n{out}")
+    expect("BUG: Bad page state in process ptfold" in out and "page_type: f2(table)" in out, "the kernel's words")
+    expect("found by: the debug_vm_pgtable stage" in out, "found by the self-test")
+    # unmodified, the same run is clean and says the test passed
+    rc, out, err = run("check", "--kernel-tree", TREE_612, "--geometry", "arm64-4k-va48",
+                       "--stage", "debug_vm_pgtable")
+    expect(rc == 0 and re.search(r"arm64-4k-va48 +arm64-4k-48 +clean \(debug_vm_pgtable passed\)", out),
+           f"unmodified: exit {rc}\n{out}\n{err}")
 
 
 globals()["case_" + CASE]()

@@ -18,8 +18,13 @@ import sys
 # A file with a Kconfig condition is compiled only when the configuration has one of the symbols;
 # a third element (major, minor) is the first release that no longer needs the file.
 TREE_FILES = {
-    "arm64": [("arch/arm64/mm/pgd.c", None)],
+    "arm64": [("arch/arm64/mm/pgd.c", None),
+              # what the tree's own mm/debug_vm_pgtable.c links against (docs/kernel-tree.md)
+              ("arch/arm64/mm/contpte.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
+              ("arch/arm64/mm/flush.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
+              ("arch/arm64/mm/mmap.c", ("CONFIG_DEBUG_VM_PGTABLE",))],
     "x86_64": [("arch/x86/mm/pgtable.c", None),
+               ("arch/x86/mm/pgprot.c", ("CONFIG_DEBUG_VM_PGTABLE",)),  # vm_get_page_prot()
                # __pti_set_user_pgtbl(): set_pgd()/set_p4d() mirror user entries into the PTI copy
                ("arch/x86/mm/pti.c", ("CONFIG_MITIGATION_PAGE_TABLE_ISOLATION", "CONFIG_PAGE_TABLE_ISOLATION")),
                # pmd_huge()/pud_huge(), which pgtable.c's pXd_free_pXd_page() test, live here up to
@@ -27,6 +32,29 @@ TREE_FILES = {
                ("arch/x86/mm/hugetlbpage.c", ("CONFIG_HUGETLB_PAGE",), (6, 10))],
     "riscv": [("arch/riscv/mm/pgtable.c", None)],
 }
+# The tree's own page-table self-test and the generic mm files it links against, whole, on the
+# arches DVP_ARCHES names (the others say "not applicable" with the reason).
+DVP_FILES = [("mm/debug_vm_pgtable.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
+             ("mm/pgtable-generic.c", ("CONFIG_DEBUG_VM_PGTABLE",)),
+             ("mm/memblock.c", ("CONFIG_DEBUG_VM_PGTABLE",))]
+DVP_ARCHES = ("arm64", "riscv", "x86_64")
+# Functions taken by name from a tree file that cannot compile whole for the host (the rest of the
+# file needs target assembler or much of the kernel): tools/ktree/extract.py copies them, with the
+# file's includes and the conditionals around them, into the build directory at build time.
+# (file, Kconfig condition as in TREE_FILES, names)
+EXTRACT = {
+    "arm64": [("arch/arm64/mm/mmu.c", ("CONFIG_DEBUG_VM_PGTABLE",),
+               ["pgattr_change_is_safe", "pud_set_huge", "pmd_set_huge", "pud_clear_huge",
+                "pmd_clear_huge"]),
+              ("arch/arm64/mm/fault.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["__ptep_set_access_flags|ptep_set_access_flags"]),
+              # flush.c's PageHuge() test: out of line in mm/hugetlb.c before 6.3
+              ("mm/hugetlb.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["?PageHuge"])],
+    "riscv": [("arch/riscv/mm/cacheflush.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["flush_icache_pte"]),
+              ("arch/riscv/mm/init.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["protection_map", "DECLARE_VM_GET_PAGE_PROT"])],
+}
+# the page-table allocation entry points of generic mm, for every arch in DVP_ARCHES
+DVP_EXTRACT = [("mm/memory.c", ("CONFIG_DEBUG_VM_PGTABLE",),
+                ["pmd_install", "__pte_alloc", "__p4d_alloc", "__pud_alloc", "__pmd_alloc"])]
 SRCARCH = {"arm64": "arm64", "x86_64": "x86", "riscv": "riscv"}
 SHIM = {"arm64": ["arm64", "common", "hostatomics"], "x86_64": ["x86_64", "common"],
         "riscv": ["riscv64", "common", "hostatomics"]}
@@ -72,7 +100,8 @@ def main():
                    for d, _, fs in os.walk(os.path.join(kdir, "shim")) for f in fs)
     defs.append("-DPTF_SHIM_FILES=" + hashlib.sha256("\n".join(names).encode()).hexdigest()[:12])
     flags = ["-std=gnu11", "-fshort-wchar", "-funsigned-char", "-fno-common", "-fno-strict-aliasing",
-             "-fno-delete-null-pointer-checks", "-fno-strict-overflow", "-fPIC", "-O2", "-g1", "-fexceptions", "-Wno-gnu", "-Wno-pointer-sign",
+             "-fno-delete-null-pointer-checks", "-fno-strict-overflow", "-fPIC",
+             "-ffunction-sections", "-fdata-sections", "-O2", "-g1", "-fexceptions", "-Wno-gnu", "-Wno-pointer-sign",
              "-Wno-unused-parameter", "-Wno-sign-compare", "-Wno-address-of-packed-member",
              "-Wno-unknown-warning-option", "-Wno-format", "-Wno-unused-function"]
     if a.sanitize == "1":
@@ -81,17 +110,37 @@ def main():
         flags += ["-fsanitize=address,undefined,fuzzer-no-link", "-fno-sanitize=shift-base",
                   "-fno-sanitize-recover=undefined"]
 
-    srcs = [os.path.join(kdir, "rt", f) for f in ("page_alloc.c", "stubs.c", RT_ARCH[a.arch], "ops.c")]
+    srcs = [os.path.join(kdir, "rt", f) for f in ("page_alloc.c", "stubs.c", RT_ARCH[a.arch], "ops.c", "debug_vm.c")]
     dotconfig = open(os.path.join(o, ".config")).read().split("\n")
     kver = tuple(int(x) for x in a.kernel_version.split(".")[:2])
-    for f, cond, *before in TREE_FILES[a.arch]:
+    dvp_files = DVP_FILES if a.arch in DVP_ARCHES else []
+    for f, cond, *before in TREE_FILES[a.arch] + dvp_files:
         if cond and not any(f"{c}=y" in dotconfig for c in cond):
             continue
         if before and kver >= before[0]:
             continue
         if os.path.exists(os.path.join(k, f)):
             srcs.append(os.path.join(k, f))
+    extracted = []  # (output .c, tree file, names)
+    for f, cond, fns in EXTRACT.get(a.arch, []) + (DVP_EXTRACT if a.arch in DVP_ARCHES else []):
+        if cond and not any(f"{c}=y" in dotconfig for c in cond):
+            continue
+        if os.path.exists(os.path.join(k, f)):
+            out = os.path.join(b, "x_" + f.replace("/", "_"))
+            extracted.append((out, f, fns))
+            srcs.append(out)
 
+    dvp = os.path.join(k, "mm", "debug_vm_pgtable.c")
+    if dvp in srcs:
+        # the runtime's side of it (rt/debug_vm.c, the ops entry) is compiled in too
+        defs.append("-DPTF_DEBUG_VM_PGTABLE")
+    elif "CONFIG_DEBUG_VM_PGTABLE=y" not in dotconfig:
+        defs.append("-DPTF_DVP_ABSENT=1")
+    elif a.arch not in DVP_ARCHES:
+        defs.append("-DPTF_DVP_ABSENT=2")
+    else:
+        defs.append("-DPTF_DVP_ABSENT=3")
+    defs.append(f"-DPTF_ARCH_KBUILD=\\\"{a.arch}\\\"")
     q = lambda xs: " ".join(shlex.quote(x) if "\\\"" not in x else x for x in xs)
     sym = "ptf_ops_" + a.config.replace("-", "_")
     lines = [
@@ -107,12 +156,15 @@ def main():
         "  depfile = $out.d",
         "  deps = gcc",
         "  description = CC $in",
+        "rule extract",
+        f"  command = python3 {os.path.join(a.repo, 'tools', 'ktree', 'extract.py')} --tree {k} --file $file --out $out $names",
+        "  description = EXTRACT $file",
         "rule so",
         # sanitized objects leave the sanitizer runtime to the executable that loads them
-        f"  command = clang -shared -o $out $in -Wl,--version-script=$exports "
+        f"  command = clang -shared -o $out $in -Wl,--version-script=$exports -Wl,--gc-sections "
         + ("" if a.sanitize == "1" else "-Wl,--no-undefined"),
         "rule reloc",
-        f"  command = ld -r -o $out.all.o $in && llvm-objcopy --keep-global-symbol=ptf_ops "
+        f"  command = ld -r --gc-sections -u ptf_ops -o $out.all.o $in && llvm-objcopy --keep-global-symbol=ptf_ops "
         f"--redefine-sym ptf_ops={sym} $out.all.o $out",
         "rule exports",
         "  command = printf '{ global: ptf_ops; local: *; };\\n' > $out",
@@ -120,13 +172,20 @@ def main():
         f"build {b}/exports.map: exports",
     ]
     objs = []
+    extractor = os.path.join(a.repo, "tools", "ktree", "extract.py")
+    for out, f, fns in extracted:
+        lines.append(f"build {out}: extract {os.path.join(k, f)} | {extractor}")
+        lines.append(f"  file = {f}")
+        lines.append(f"  names = {' '.join(shlex.quote(n) for n in fns)}")
     for src in srcs:
         name = os.path.basename(src)[:-2]
         if src.startswith(k):
-            name = "tree_" + name
+            name = "tree_" + os.path.relpath(src, k)[:-2].replace("/", "_").replace("-", "_")
         obj = f"{b}/{name}.o"
         objs.append(obj)
         lines.append(f"build {obj}: cc {src}")
+        if src == dvp:  # its page-table frees name themselves in reports (shim asm/pgalloc.h)
+            lines.append("  cflags = $cflags -DPTF_NAME_CALLS")
     # the one runtime file built against the host's headers (signals, ELF symbols)
     objs.append(f"{b}/host_signals.o")
     lines.append(f"build {b}/host_signals.o: cchost {os.path.join(kdir, 'rt', 'host_signals.c')}")

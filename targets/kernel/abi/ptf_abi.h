@@ -24,9 +24,10 @@ extern "C" {
 
 typedef unsigned long long ptf_u64;
 
-/* Bumped whenever a struct below changes: 2 appended ops.probe_privileged(). The loader
- * (targets/kernel/kernel_object.cc) refuses an object whose version or ops-table size differs. */
-#define PTF_ABI_VERSION 2
+/* Bumped whenever a struct below changes: 2 appended ops.probe_privileged(), 3
+ * ops.debug_vm_pgtable(). The loader (targets/kernel/kernel_object.cc) refuses an object whose
+ * version or ops-table size differs. */
+#define PTF_ABI_VERSION 3
 
 enum ptf_level { PTF_PGD = 0, PTF_P4D = 1, PTF_PUD = 2, PTF_PMD = 3, PTF_PTE = 4 };
 
@@ -44,7 +45,8 @@ struct ptf_env {
 	 * (+) or destructor (-) of a page-table page ran; the kernel does not say which level). */
 	void (*pagetable_stat)(void *ctx, ptf_u64 va, long delta);
 	/* A finding or a kernel message. cls: "BUG", "WARN", "bad-page-state", "bad-va", "bad-pa",
-	 * "bad-free", "privileged", "oom". helper: the kernel function involved. text: the kernel's
+	 * "bad-free", "privileged", "oom", "not-driven", "leak" (debug_vm_pgtable's mm), "printk" (a
+	 * message, no finding). helper: the kernel function involved. text: the kernel's
 	 * own words where it has them (for bad-page-state: the "BUG: Bad page state in process ..."
 	 * block, several lines). Must return. */
 	void (*report)(void *ctx, const char *cls, const char *helper, const char *text);
@@ -158,6 +160,20 @@ struct ptf_ops {
 	 * __native_read_cr3()), to check that such a fault becomes a "privileged" report naming the
 	 * function; nothing on arches whose privileged instructions cannot reach host code. */
 	void (*probe_privileged)(void);
+
+	/* The tree's own mm/debug_vm_pgtable.c, compiled unchanged: runs its init function
+	 * debug_vm_pgtable() on the installed state, in a fresh mm of its own. `random` is what its
+	 * one get_random_u64() returns (get_random_vaddr(): the user address it allocates tables for
+	 * is FIRST_USER_ADDRESS + random % user pages, page aligned). Its WARN_ON()s are "WARN"
+	 * reports and a BUG() a "BUG" report, both naming the function they are written in (e.g.
+	 * "pud_advanced_tests"); the page allocator's Bad page state names the free function
+	 * ("pud_free"); an mm freed with page-table bytes still accounted is a "leak" report from
+	 * "mmput". Returns the init function's result (0, or -ENOMEM when the arena ran out), -1
+	 * after a BUG(). NULL when the configuration has no DEBUG_VM_PGTABLE or ptfold cannot build
+	 * the test for the arch/release (then nothing of it is in the object). */
+	int (*debug_vm_pgtable)(ptf_u64 random);
+	/* Why debug_vm_pgtable is NULL (one line, for "not applicable"); NULL when it is not. */
+	const char *debug_vm_pgtable_absent;
 };
 
 /* Each configuration object exports exactly one symbol of this name. */

@@ -46,6 +46,10 @@ _Bool ptf_has_cap(unsigned long cap)
 	return 0;
 }
 
+#ifdef PTF_DEBUG_VM_PGTABLE
+static void ptf_arch_boot_initcalls(void);
+#endif
+
 int ptf_arch_set_state(void)
 {
 	if (ptf_st.tcr_t1sz < 12 || ptf_st.tcr_t1sz > 39) {
@@ -56,6 +60,9 @@ int ptf_arch_set_state(void)
 					     : (s64)(ptf_st.arena_base + ptf_st.phys_offset);
 #ifndef vabits_actual
 	vabits_actual = 64 - ptf_st.tcr_t1sz;
+#endif
+#ifdef PTF_DEBUG_VM_PGTABLE
+	ptf_arch_boot_initcalls();
 #endif
 	return 0;
 }
@@ -155,6 +162,62 @@ void set_swapper_pgd(pgd_t *pgdp, pgd_t pgd)
 	WRITE_ONCE(*pgdp, pgd);
 }
 
+#ifdef PTF_DEBUG_VM_PGTABLE
+/* What mm/debug_vm_pgtable.c reaches through the real arch/arm64/mm/{flush,contpte,mmap}.c. */
+unsigned long __icache_flags;		/* cpuinfo.c: no aliasing instruction cache */
+/* the same caps ptf_has_cap() answers (cpu_hwcaps before 6.4) */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+DECLARE_BITMAP(system_cpucaps, ARM64_NCAPS);
+#define ptf_cpucaps system_cpucaps
+#else
+DECLARE_BITMAP(cpu_hwcaps, ARM64_NCAPS);
+#define ptf_cpucaps cpu_hwcaps
+#endif
+#ifdef CONFIG_EFI
+struct mm_struct efi_mm;		/* only its address is compared */
+#endif
+/* cache.S: the host needs no cache maintenance */
+void caches_clean_inval_pou(unsigned long start, unsigned long end)
+{
+}
+void dcache_clean_pou(unsigned long start, unsigned long end)
+{
+}
+
+/* MTE: the geometry's CPU has no ARM64_MTE, so set_pte_at() never tags a page: loud if reached. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+void mte_sync_tags(pte_t pte, unsigned int nr_pages)
+#else
+void mte_sync_tags(pte_t old_pte, pte_t pte)
+#endif
+{
+	ptf_report("not-driven", ptf_op, "mte_sync_tags() reached (no CPU here has MTE)");
+}
+
+/* The kernel image lies at the start of memory: __pa_symbol() (__kimg_to_phys(), which subtracts
+ * kimage_voffset) of start_kernel is the arena's first page, a page with a struct page, as a
+ * booted kernel's image is. */
+extern void start_kernel(void);
+void ptf_arch_dvp_memory(int on)
+{
+	kimage_voffset = on ? (unsigned long)start_kernel - (ptf_st.arena_base + ptf_st.phys_offset) : 0;
+}
+
+/* arch/arm64/mm/mmap.c's arch_initcall: protection_map[] for the boot CPU (no PTE_SHARED in
+ * vm_get_page_prot() when LPA2 puts OA[51:50] in those bits; execute-only with EPAN). */
+extern int (*const ptf_arch_initcall_adjust_protection_map)(void) __weak;
+static void ptf_arch_boot_initcalls(void)
+{
+	unsigned long cap;
+
+	bitmap_zero(ptf_cpucaps, ARM64_NCAPS);
+	for (cap = 0; cap < ARM64_NCAPS; cap++)
+		if (ptf_has_cap(cap))
+			__set_bit(cap, ptf_cpucaps);
+	if (&ptf_arch_initcall_adjust_protection_map)
+		ptf_arch_initcall_adjust_protection_map();
+}
+#else
 /* arch/arm64/mm/contpte.c is not compiled: ptfold's leaves never carry PTE_CONT, so reaching the
  * contiguous-range code means a helper saw a bit nothing set. */
 void __contpte_try_unfold(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte)
@@ -162,6 +225,7 @@ void __contpte_try_unfold(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	ptf_report("not-driven", ptf_op, "__contpte_try_unfold() reached for pte %#llx (arch/arm64/mm/contpte.c is not compiled)",
 		   (unsigned long long)pte_val(pte));
 }
+#endif
 
 void ptf_arch_probe_privileged(void)
 {

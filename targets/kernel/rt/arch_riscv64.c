@@ -82,6 +82,7 @@ void flush_tlb_all(void)
 void flush_tlb_page(struct vm_area_struct *vma, unsigned long addr)
 {
 }
+#ifndef PTF_DEBUG_VM_PGTABLE	/* else the tree's own, extracted from cacheflush.c */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
 void flush_icache_pte(struct mm_struct *mm, pte_t pte)
 #else
@@ -89,8 +90,30 @@ void flush_icache_pte(pte_t pte)
 #endif
 {
 }
+#endif
 
 void ptf_arch_probe_privileged(void)
 {
 	/* riscv instructions never reach host code: the assembler rejects them at build time */
 }
+
+#ifdef PTF_DEBUG_VM_PGTABLE
+/* arch/riscv/mm/cacheflush.c: flush_icache_pte() (extracted) ends in it; the host has no
+ * instruction cache to keep coherent. */
+void flush_icache_mm(struct mm_struct *mm, bool local)
+{
+}
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+void flush_icache_all(void)	/* what 6.1's flush_icache_pte() calls */
+{
+}
+#endif
+
+/* The kernel image lies at the start of memory: __pa_symbol() (kernel_mapping_va_to_pa(), which
+ * subtracts va_kernel_pa_offset) of start_kernel is the arena's first page. */
+extern void start_kernel(void);
+void ptf_arch_dvp_memory(int on)
+{
+	kernel_map.va_kernel_pa_offset = on ? (unsigned long)start_kernel - (ptf_st.arena_base + ptf_st.phys_offset) : 0;
+}
+#endif

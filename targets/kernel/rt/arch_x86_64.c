@@ -268,10 +268,32 @@ unsigned long _find_next_bit(const unsigned long *addr1, unsigned long nbits, un
 /* only in .altinstr_replacement, which is never patched in here */
 void BUG_func(void)
 {
-	ptf_bug(__FILE__, __LINE__);
+	ptf_bug(__FILE__, __LINE__, __func__);
 }
 
 void ptf_arch_probe_privileged(void)
 {
 	__native_read_cr3();
 }
+
+#ifdef PTF_DEBUG_VM_PGTABLE
+/* The kernel image lies at the start of memory: __pa_symbol() (__phys_addr_symbol(), which adds
+ * phys_base to the offset into __START_KERNEL_map) of start_kernel is the arena's first page. */
+extern void start_kernel(void);
+void ptf_arch_dvp_memory(int on)
+{
+	phys_base = on ? ptf_st.arena_base + ptf_st.phys_offset - ((unsigned long)start_kernel - __START_KERNEL_map) : 0;
+}
+
+/* The per-CPU block preempt_count() reads (%gs-relative: the host's %gs base is 0, so the
+ * variable itself) and the PREEMPT_DYNAMIC static call preempt_enable() ends in: one CPU, no
+ * other task, nothing to switch to. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+struct pcpu_hot pcpu_hot;
+#else
+int __preempt_count;	/* its own per-CPU variable before pcpu_hot */
+#endif
+void __SCT__preempt_schedule(void)
+{
+}
+#endif

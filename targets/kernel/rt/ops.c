@@ -39,6 +39,28 @@ static struct mm_struct *ptf_mm(const struct ptf_mm *m)
 }
 
 
+/* __ro_after_init data as the image has it (shim linux/cache.h): snapshot at the first boot,
+ * restored at every later one, so what a boot-time initcall adjusted for one geometry's CPU is
+ * not there for the next geometry sharing the object. */
+extern char __start_ptf_ro_after_init[] __weak, __stop_ptf_ro_after_init[] __weak;
+static void ptf_boot_data(void)
+{
+	static char *image;
+	unsigned long n = __stop_ptf_ro_after_init - __start_ptf_ro_after_init;
+
+	if (!n)
+		return;
+	if (!image) {
+		image = calloc(1, n);
+		if (image)
+			memcpy(image, __start_ptf_ro_after_init, n);
+	} else if (memcmp(__start_ptf_ro_after_init, image, n)) {
+		/* (only what changed is written back: where every member is const the linker made
+		 * the section read-only, and nothing in it ever changes) */
+		memcpy(__start_ptf_ro_after_init, image, n);
+	}
+}
+
 static int o_set_state(const struct ptf_state *st, const struct ptf_env *env)
 {
 	struct page *sw;
@@ -46,6 +68,7 @@ static int o_set_state(const struct ptf_state *st, const struct ptf_env *env)
 	ptf_env_ = env;
 	ptf_st = *st;
 	ptf_op = "set_state";
+	ptf_boot_data();
 	ptf_install_signal_handlers();
 	if (ptf_mem_init() || ptf_arch_set_state())
 		return -1;
@@ -404,6 +427,20 @@ static void o_probe_privileged(void)
 	PTF_LEAVE();
 }
 
+#ifdef PTF_DEBUG_VM_PGTABLE
+static int o_debug_vm_pgtable(u64 random)
+{
+	int r;
+
+	PTF_ENTER("debug_vm_pgtable", (ptf_name_by_func = 0, -1));
+	ptf_name_by_func = 1;
+	r = ptf_dvp_run(random);
+	ptf_name_by_func = 0;
+	PTF_LEAVE();
+	return r;
+}
+#endif
+
 static u64 o_nr_pagetable(void)
 {
 	return ptf_nr_pagetable_pages();
@@ -447,4 +484,13 @@ const struct ptf_ops ptf_ops = {
 	.page_type = o_page_type,
 	.nr_pagetable = o_nr_pagetable,
 	.probe_privileged = o_probe_privileged,
+#ifdef PTF_DEBUG_VM_PGTABLE
+	.debug_vm_pgtable = o_debug_vm_pgtable,
+#elif PTF_DVP_ABSENT == 1
+	.debug_vm_pgtable_absent = "the configuration has no CONFIG_DEBUG_VM_PGTABLE",
+#elif PTF_DVP_ABSENT == 2
+	.debug_vm_pgtable_absent = "ptfold does not build mm/debug_vm_pgtable.c for " PTF_ARCH_KBUILD " yet",
+#else
+	.debug_vm_pgtable_absent = "the tree has no mm/debug_vm_pgtable.c",
+#endif
 };

@@ -31,17 +31,22 @@ void ptf_report(const char *cls, const char *helper, const char *fmt, ...)
 }
 
 /* BUG(): the kernel would oops; we report and unwind to the ops call (its result is void). */
-void ptf_bug(const char *file, int line)
+/* During ops.debug_vm_pgtable() a BUG()/WARN() names the function it is written in (the
+ * self-test's WARN_ON()s are its verdicts: pud_advanced_tests, pmd_huge_tests ...); in every
+ * other ops call it names the helper the call stands for, as before. */
+int ptf_name_by_func;
+
+void ptf_bug(const char *file, int line, const char *func)
 {
-	ptf_report("BUG", ptf_op, "kernel BUG at %s:%d!", file, line);
+	ptf_report("BUG", ptf_name_by_func ? func : ptf_op, "kernel BUG at %s:%d!", file, line);
 	if (ptf_guarded)
 		longjmp(ptf_jb, 1);
 	abort();
 }
 
-void ptf_warn(const char *file, int line)
+void ptf_warn(const char *file, int line, const char *func)
 {
-	ptf_report("WARN", ptf_op, "WARNING: CPU: 0 PID: 1 at %s:%d", file, line);
+	ptf_report("WARN", ptf_name_by_func ? func : ptf_op, "WARNING: CPU: 0 PID: 1 at %s:%d %s", file, line, func);
 }
 
 /* An instruction user mode may not execute was reached (host_signals.c found it). */

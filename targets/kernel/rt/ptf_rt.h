@@ -48,6 +48,10 @@ u64 ptf_arch_pte_to_phys(u64 pte);
 u64 ptf_arch_page_paddr(int lvl, u64 v);
 extern const char ptf_arch_name[];
 void ptf_arch_probe_privileged(void);
+/* debug_vm.c and arch_<arch>.c, where gen_ninja.py compiles mm/debug_vm_pgtable.c */
+int ptf_dvp_run(u64 random);            /* its init function; the memory description first */
+void ptf_arch_dvp_memory(int on);      /* where the kernel image lies (__pa_symbol); 0: as before */
+extern int ptf_name_by_func;            /* BUG/WARN reports name the function they are in */
 /* host_signals.c */
 void ptf_install_signal_handlers(void);
 #endif

@@ -61,9 +61,23 @@ void dump_page(struct page *page, const char *reason)
 	ptf_report("printk", ptf_op, "page dumped because: %s", reason);
 }
 
-/* One CPU, no preemption: the locks the page-table paths take are uncontended. */
-void _raw_spin_lock(raw_spinlock_t *lock) {}
-void _raw_spin_unlock(raw_spinlock_t *lock) {}
+/* One CPU, no preemption: the locks the page-table paths take are uncontended. They are still
+ * taken, through the arch's own lock word, so that assert_spin_locked() (pgtable-generic.c's
+ * deposit/withdraw) sees what the caller holds. A lock found held is left held: after a BUG()
+ * unwound an ops call, its lock was never released, and that is the BUG's report, not another. */
+void _raw_spin_lock(raw_spinlock_t *lock)
+{
+#ifndef CONFIG_PARAVIRT_SPINLOCKS
+	arch_spin_trylock(&lock->raw_lock);
+#endif
+}
+void _raw_spin_unlock(raw_spinlock_t *lock)
+{
+#ifndef CONFIG_PARAVIRT_SPINLOCKS
+	if (arch_spin_is_locked(&lock->raw_lock))
+		arch_spin_unlock(&lock->raw_lock);
+#endif
+}
 unsigned long _raw_spin_lock_irqsave(raw_spinlock_t *lock) { return 0; }
 void _raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags) {}
 void __raw_spin_lock_init(raw_spinlock_t *lock, const char *name, struct lock_class_key *key, short inner) {}

@@ -3,7 +3,7 @@
 #ifndef __ASSEMBLY__
 #include <ptf_shim.h>
 #undef BUG
-#define BUG() ptf_bug(__FILE__, __LINE__)
+#define BUG() ptf_bug(__FILE__, __LINE__, __func__)
 #undef __WARN_FLAGS
-#define __WARN_FLAGS(flags) ptf_warn(__FILE__, __LINE__)
+#define __WARN_FLAGS(flags) ptf_warn(__FILE__, __LINE__, __func__)
 #endif

@@ -89,3 +89,12 @@ static __always_inline s64 arch_atomic64_sub_return_relaxed(s64 i, atomic64_t *v
 static __always_inline s64 arch_atomic64_sub_return(s64 i, atomic64_t *v) { return __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST); }
 #define arch_atomic64_sub_return arch_atomic64_sub_return
 #endif
+/* Before 6.4 atomic-arch-fallback.h derives the cmpxchg family from the arch's own
+ * arch_atomic_cmpxchg(): on the host builtins, as the rest. */
+#include <linux/version.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0) && !defined(arch_atomic_cmpxchg)
+#define arch_atomic_cmpxchg(v, o, n) arch_cmpxchg(&(v)->counter, (o), (n))
+#define arch_atomic64_cmpxchg(v, o, n) arch_cmpxchg(&(v)->counter, (o), (n))
+#define arch_atomic_xchg(v, n) arch_xchg(&(v)->counter, (n))
+#define arch_atomic64_xchg(v, n) arch_xchg(&(v)->counter, (n))
+#endif

@@ -1,9 +1,8 @@
-/* Leaf replacement before 6.2: the old x86 static-branch asm passes the key's address as an "i"
- * immediate, which position-independent host code cannot; there the branch tests the key's
- * enabled count (ptf_static_key_enabled), as riscv's shim does. Later trees keep the real header,
- * whose unpatched branch is the compiled-in default. */
+/* Leaf replacement: the x86 static-branch asm passes the key's address as an "i" immediate,
+ * which position-independent host code cannot take; the branch tests the key's enabled count
+ * (ptf_static_key_enabled), as riscv's shim does. */
 #include <linux/version.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0) || defined(__ASSEMBLY__)
+#if defined(__ASSEMBLY__)
 #include_next <asm/jump_label.h>
 #elif !defined(_ASM_X86_JUMP_LABEL_H)
 #define _ASM_X86_JUMP_LABEL_H
