@@ -14,7 +14,7 @@ packages=(
   python3                                 # corpus compilation and output validation scripts
   # kernel-tree mode (docs/kernel-tree.md): kbuild's host tools, LLVM's linker and binutils
   # (make LLVM=1), and Debian's kernel sources: 6.12 is the default tree, 6.1 the second one CI checks
-  make bc bison flex libelf-dev lld llvm xz-utils
+  make bc bison flex libelf-dev lld llvm xz-utils procps
   linux-source-6.12 linux-source-6.1
   libc++-14-dev libc++abi-14-dev afl++    # OSS-Fuzz emulation: -stdlib=libc++, AFL++ (fuzz/oss-fuzz/emulate.sh)
   file zip unzip                          # ... bad_build_check's tools, seed zips (llvm above: symbolizer, profdata, cov)

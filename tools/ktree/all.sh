@@ -54,6 +54,11 @@ t0=$(date +%s.%N)
 # one configuration wait for each other instead of racing. Failures are not reported here: the
 # check loop below runs each build again (warm by then) and reports it with its geometry.
 par=${PTFOLD_KTREE_PAR:-$(nproc)}
+# Stopped (TERM, or INT from outside the terminal's process group), the build phase's jobs stop
+# too: xargs and its builds would otherwise go on writing into the cache with nobody waiting
+# (pgrep: procps, which tools/setup.sh installs).
+kill_tree() { local c; for c in $(pgrep -P "$1" || true); do kill_tree "$c"; done; kill "$1" 2>/dev/null || true; }
+trap 'trap - INT TERM; for c in $(pgrep -P $$ || true); do kill_tree "$c"; done; exit 130' INT TERM
 if ((par > 1)); then
   # Configurations of one arch take their host programs from one prepared before (build.sh), so
   # the first rounds alternate between arches: rank within the arch first, then the arch.
@@ -73,7 +78,8 @@ if ((par > 1)); then
   if ((${#jobs[@]})); then
     printf '%s\n' "${jobs[@]}" | LC_ALL=C sort | cut -d' ' -f2- |
       PTF_TREE=$tree PTF_BUILD=$here/build.sh PTF_NOPREP="${noprep[*]}" xargs -P "$par" -L1 bash -c '
-        "$PTF_BUILD" --tree "$PTF_TREE" --geometry "$1" $([[ $2 == - ]] || echo --overlay "$2") --quiet $PTF_NOPREP >/dev/null 2>&1 || true' _
+        "$PTF_BUILD" --tree "$PTF_TREE" --geometry "$1" $([[ $2 == - ]] || echo --overlay "$2") --quiet $PTF_NOPREP >/dev/null 2>&1 || true' _ &
+    wait $!   # (in the background: bash runs the trap during `wait`, not during a foreground job)
     printf 'ptfold: build phase: %d builds, %d at a time, %.0f s\n' "${#jobs[@]}" "$par" "$(echo "$(date +%s.%N) - $t0" | bc)"
   fi
 fi
