@@ -177,7 +177,7 @@ class BootEnv {
   u64 page_size() const { return page_size_; }
 
  private:
-  using Mem = harness::TableMemory<>;
+  using Mem = harness::TableMemory<harness::NoTableInfo, kObjects>;
   // An 8-byte aligned entry inside an early table handed out for this op.
   unsigned char* host(u64 ptr) const { return (ptr & 7) ? nullptr : mem_.host_of(ptr); }
   // Out of line: no strings in read()'s frame for ASan to poison per access.
@@ -198,7 +198,7 @@ class BootEnv {
   u64 page_size_;
   unsigned char* objs_[kObjects] = {};
   int used_ = 0;
-  Mem mem_{kObjects};
+  Mem mem_;
   const ref::Geometry* g_ = nullptr;
   u64 phys_offset_ = 0;
   const char* helper_ = "";

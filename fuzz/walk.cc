@@ -109,7 +109,7 @@ class WalkEnv {
   }
 
  private:
-  using Mem = harness::TableMemory<>;
+  using Mem = harness::TableMemory<harness::NoTableInfo, kPages>;
   u64 page(int i) const { return reinterpret_cast<u64>(base_) + static_cast<u64>(i) * page_size_; }
   // The tables' addresses are their host addresses.
   u64 add_table(u64 va_, u64 size) {
@@ -139,7 +139,7 @@ class WalkEnv {
   unsigned pgd_slot_ = 0;
   int order_[kTablePages] = {};
   int next_ = 0;
-  Mem mem_{kPages};
+  Mem mem_;
   u64 pgd_va_ = 0, pgd_size_ = 0;
   // One walk writes an entry per level; past 16 the eight pages are zeroed.
   harness::WriteLog<16> written_;

@@ -60,7 +60,7 @@ class MemEnv {
   u64 read64(u64 pa_, int /*hw*/) const { return read(va(pa_), tgt::Level::kPte); }
 
   // --- introspection -----------------------------------------------------------
-  bool contains(u64 va, u64 len = 8) const;
+  bool contains(u64 va, u64 len = 8) const;  // len at most 8
   // Lenient mode (for explaining a broken walk): an access outside every
   // object but inside a page the env owns (e.g. the rest of a slab page) is
   // performed, as the kernel would, and the first one is remembered.
@@ -78,7 +78,7 @@ class MemEnv {
     bool table_typed = false;
   };
   // The live allocations: simulated ranges and the host bytes behind them.
-  TableMemory<Alloc> mem_{64};
+  TableMemory<Alloc> mem_;
   // Simulated addresses from kSimBase upwards, never reused.
   SimAddresses sim_{kSimBase, kSimBytes};
   u64 take_sim(u64 size);

@@ -13,56 +13,87 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "base/static_vec.h"
 #include "base/word.h"
 
 namespace ptfold::harness {
 
 struct NoTableInfo {};
 
-// Live table ranges [va, va + size), kept sorted by va (none overlap), each
-// with the host bytes behind it and an env's own Info.
-template <class Info = NoTableInfo>
+// Live table ranges [va, va + size), none overlapping, each at least 8
+// bytes, with the host bytes behind them and an env's own Info. Up to kScan
+// ranges (the fuzzers' envs: a handful per input) are kept in the order they
+// were added and scanned; past that they are sorted by va and searched.
+// `Fixed` > 0: at most that many ranges (at most kScan), stored inline - the
+// fuzzers' envs, which start over on every input and free no single table,
+// then neither allocate nor touch the heap on their hot path.
+template <class Info = NoTableInfo, size_t Fixed = 0>
 class TableMemory {
  public:
   struct Range {
     u64 va = 0, size = 0;
     unsigned char* host = nullptr;  // the host byte behind va
-    Info info{};
+    [[no_unique_address]] Info info{};
   };
+  static constexpr size_t kScan = 8;
+  static_assert(Fixed <= kScan, "inline storage is for sets small enough to scan");
+  using Store = std::conditional_t<Fixed == 0, std::vector<Range>, StaticVec<Range, Fixed>>;
 
-  explicit TableMemory(size_t expected = 8) { ranges_.reserve(expected); }
+  TableMemory() {
+    if constexpr (Fixed == 0) ranges_.reserve(kScan);
+  }
 
   // Makes [va, va + size) live with its bytes at host.
   Range& add(u64 va, u64 size, unsigned char* host, Info info = {}) {
-    auto it = std::upper_bound(ranges_.begin(), ranges_.end(), va,
-                               [](u64 a, const Range& r) { return a < r.va; });
-    return *ranges_.insert(it, Range{va, size, host, std::move(info)});
+    if (ranges_.size() < kScan || va > ranges_.back().va) {
+      ranges_.push_back(Range{va, size, host, std::move(info)});
+      if constexpr (Fixed == 0)
+        if (ranges_.size() == kScan + 1) sort();
+      return ranges_.back();
+    }
+    if constexpr (Fixed == 0) {
+      auto it = std::upper_bound(ranges_.begin(), ranges_.end(), va,
+                                 [](u64 a, const Range& r) { return a < r.va; });
+      return *ranges_.insert(it, Range{va, size, host, std::move(info)});
+    } else {
+      ranges_.push_back(Range{va, size, host, std::move(info)});  // past Fixed: std::length_error
+      return ranges_.back();
+    }
   }
   // The live range that starts at va, nullptr if none.
   Range* at(u64 va) {
-    auto it = lower(va);
+    if (ranges_.size() <= kScan) {
+      for (Range& r : ranges_)
+        if (r.va == va) return &r;
+      return nullptr;
+    }
+    auto it = std::lower_bound(ranges_.begin(), ranges_.end(), va, [](const Range& r, u64 a) { return r.va < a; });
     return it != ranges_.end() && it->va == va ? &*it : nullptr;
   }
   const Range* at(u64 va) const { return const_cast<TableMemory*>(this)->at(va); }
-  // Forgets the range r (from at() or holding()).
-  void erase(const Range* r) { ranges_.erase(ranges_.begin() + (r - ranges_.data())); }
+  // Forgets the range r (from at() or holding()); the order is kept.
+  void erase(const Range* r) {
+    static_assert(Fixed == 0, "inline sets are cleared, not erased from");
+    ranges_.erase(ranges_.begin() + (r - ranges_.data()));
+  }
   void clear() { ranges_.clear(); }
 
-  // The live range holding all of [ptr, ptr + len), nullptr if none. The
-  // few ranges of the fuzzers' envs are scanned; many are searched.
+  // The live range holding all of [ptr, ptr + len), len at most 8; nullptr
+  // if none.
   const Range* holding(u64 ptr, u64 len = 8) const {
     if (ranges_.size() <= kScan) {
       for (const Range& r : ranges_)
-        if (ptr - r.va < r.size && r.size - (ptr - r.va) >= len) return &r;
+        if (ptr - r.va <= r.size - len) return &r;
       return nullptr;
     }
     auto it = std::upper_bound(ranges_.begin(), ranges_.end(), ptr,
                                [](u64 a, const Range& r) { return a < r.va; });
     if (it == ranges_.begin()) return nullptr;
     --it;
-    return ptr - it->va < it->size && it->size - (ptr - it->va) >= len ? &*it : nullptr;
+    return ptr - it->va <= it->size - len ? &*it : nullptr;
   }
   // The host bytes behind [ptr, ptr + len) inside one live range, nullptr if
   // the access leaves every range.
@@ -71,7 +102,9 @@ class TableMemory {
     return r ? r->host + (ptr - r->va) : nullptr;
   }
 
-  const std::vector<Range>& ranges() const { return ranges_; }
+  // The live ranges: in the order added while there are at most kScan of
+  // them, sorted by va beyond.
+  const Store& ranges() const { return ranges_; }
   size_t size() const { return ranges_.size(); }
 
   static u64 load(const unsigned char* h) {
@@ -82,11 +115,10 @@ class TableMemory {
   static void store(unsigned char* h, u64 v) { std::memcpy(h, &v, 8); }
 
  private:
-  static constexpr size_t kScan = 8;
-  typename std::vector<Range>::iterator lower(u64 va) {
-    return std::lower_bound(ranges_.begin(), ranges_.end(), va, [](const Range& r, u64 a) { return r.va < a; });
+  void sort() {
+    std::sort(ranges_.begin(), ranges_.end(), [](const Range& a, const Range& b) { return a.va < b.va; });
   }
-  std::vector<Range> ranges_;
+  Store ranges_;
 };
 
 // The entries written since the tables were last zeroed, so that an env
