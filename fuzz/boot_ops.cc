@@ -19,6 +19,7 @@
 #include "fuzz/reader.h"
 #include "harness/binding.h"
 #include "harness/linux_view.h"
+#include "harness/table_memory.h"
 #include "reference/dispatch.h"
 #include "reference/root.h"
 #include "targets/boot.h"
@@ -52,8 +53,10 @@ BootHelpers::Offer offer_of(OpKind k) {
 }
 
 // The Env of boot ops: up to kObjects page-sized tables, each a separate
-// host allocation, handed out in order and zeroed again after every op; the
-// root register for probes (the RISC-V model's CSR hooks).
+// host allocation, handed out in order and zeroed again after every op, with
+// accesses checked against the ones handed out (the memory core,
+// harness/table_memory.h); the root register for probes (the RISC-V model's
+// CSR hooks).
 class BootEnv {
  public:
   static constexpr int kObjects = 6;
@@ -75,30 +78,34 @@ class BootEnv {
     phys_offset_ = phys_offset;
     helper_ = helper;
     used_ = 0;
+    mem_.clear();
     root_ = 0;
     on_root_ = nullptr;
   }
   void end() {
     for (int i = 0; i < used_; ++i) std::memset(objs_[i], 0, page_size_);
     used_ = 0;
+    mem_.clear();
     on_root_ = nullptr;
   }
   u64 take() {
     if (used_ >= kObjects) throw std::runtime_error("ptfold: internal: boot op ran out of early tables");
-    return reinterpret_cast<u64>(objs_[used_++]);
+    unsigned char* o = objs_[used_++];
+    mem_.add(reinterpret_cast<u64>(o), page_size_, o);
+    return reinterpret_cast<u64>(o);
   }
   void on_root_write(std::function<void(u64)> f) { on_root_ = std::move(f); }
 
   // --- tgt Env contract ------------------------------------------------------
   u64 read(u64 ptr, Level lvl) {
-    check(ptr, lvl, "read");
-    u64 v;
-    std::memcpy(&v, reinterpret_cast<const void*>(ptr), 8);
-    return v;
+    const unsigned char* h = host(ptr);
+    if (!h) wild(ptr, lvl, "read");
+    return Mem::load(h);
   }
   void write(u64 ptr, Level lvl, u64 v) {
-    check(ptr, lvl, "write");
-    std::memcpy(reinterpret_cast<void*>(ptr), &v, 8);
+    unsigned char* h = host(ptr);
+    if (!h) wild(ptr, lvl, "write");
+    Mem::store(h, v);
   }
   // A whole early table at once; anything else entry by entry, so the first
   // write outside the tables is reported as write() reports it.
@@ -117,6 +124,12 @@ class BootEnv {
   }
   u64 get_free_page(Level) { return take(); }
   void free_page(u64, const char*) {}
+  // Early tables are single pages; no boot helper allocates more at once.
+  u64 get_free_pages(Level l, unsigned order) {
+    if (order) throw std::logic_error("ptfold: internal: a boot op asked for an order-n early table");
+    return get_free_page(l);
+  }
+  void free_pages(u64, unsigned, const char*) {}
   void pagetable_ctor(u64, Level) {}
   void pagetable_dtor(u64, Level) {}
   u64 pgd_cache_alloc(u64) { return take(); }
@@ -135,11 +148,8 @@ class BootEnv {
 
   // --- reference Mem contract ------------------------------------------------
   u64 read64(u64 pa_, int) const {
-    const u64 p = va(pa_);
-    if (!inside(p)) return 0;
-    u64 out;
-    std::memcpy(&out, reinterpret_cast<const void*>(p), 8);
-    return out;
+    const unsigned char* h = host(va(pa_));
+    return h ? Mem::load(h) : 0;
   }
   // The first of `n` entries from `table` (kernel VA) other than slot `skip`
   // that is not zero, with its value in *v (0: none). Entries outside the
@@ -158,12 +168,7 @@ class BootEnv {
         if (const u64 x = *reinterpret_cast<const u64*>(table + 8 * i)) return *v = x, i;
     return n;
   }
-  bool inside(u64 p) const {
-    if (p & 7) return false;
-    for (int i = 0; i < used_; ++i)
-      if (p - reinterpret_cast<u64>(objs_[i]) < page_size_) return true;
-    return false;
-  }
+  bool inside(u64 p) const { return host(p) != nullptr; }
   int object_of(u64 p) const {
     for (int i = 0; i < used_; ++i)
       if (p - reinterpret_cast<u64>(objs_[i]) < page_size_) return i;
@@ -172,10 +177,10 @@ class BootEnv {
   u64 page_size() const { return page_size_; }
 
  private:
-  void check(u64 ptr, Level lvl, const char* op) const {
-    if (!inside(ptr)) wild(ptr, lvl, op);
-  }
-  // Out of line: no strings in check()'s frame for ASan to poison per access.
+  using Mem = harness::TableMemory<harness::NoTableInfo, kObjects>;
+  // An 8-byte aligned entry inside an early table handed out for this op.
+  unsigned char* host(u64 ptr) const { return (ptr & 7) ? nullptr : mem_.host_of(ptr); }
+  // Out of line: no strings in read()'s frame for ASan to poison per access.
   [[noreturn, gnu::cold, gnu::noinline]] void wild(u64 ptr, Level lvl, const char* op) const {
     // Name the table the access ran off: the object just below it.
     std::string near = "outside every early table";
@@ -193,12 +198,16 @@ class BootEnv {
   u64 page_size_;
   unsigned char* objs_[kObjects] = {};
   int used_ = 0;
+  Mem mem_;
   const ref::Geometry* g_ = nullptr;
   u64 phys_offset_ = 0;
   const char* helper_ = "";
   u64 root_ = 0;
   std::function<void(u64)> on_root_;
 };
+
+static_assert(tgt::LinuxEnv<BootEnv, u64> && tgt::EnvHigherOrderPages<BootEnv> && tgt::EnvClearPage<BootEnv> &&
+              tgt::EnvSatp<BootEnv>);
 
 BootEnv& env_for(unsigned page_shift) {
   static std::unique_ptr<BootEnv> envs[3];

@@ -199,6 +199,10 @@ class Machine {
   const char* hw_stray_freed_by_ = nullptr;
 };
 
+static_assert(tgt::LinuxEnv<Machine, u64>);
+static_assert(tgt::EnvHigherOrderPages<Machine> && tgt::EnvScan<Machine> && tgt::EnvReadOnlySwapper<Machine> &&
+              tgt::EnvWarnOn<Machine> && tgt::EnvBadEntry<Machine> && tgt::EnvStackCopies<Machine>);
+
 template <class Stop>
 u64 Machine::scan(u64 ptr, u64 n, tgt::Level lvl, Stop&& stop) {
   size_t i = 0;

@@ -15,17 +15,19 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <stdexcept>
 
 #include "base/flat_map.h"
 #include "base/static_vec.h"
 #include "fuzz/boot_ops.h"
 #include "harness/compare.h"
+#include "harness/linux_view.h"
 #include "reference/dispatch.h"
-#include "targets/arm64/hotplug.h"
 #include "targets/mm/debug_vm_pgtable.h"
 #include "targets/mm/free_pgtables.h"
 #include "targets/mm/gup.h"
 #include "targets/mm/memory.h"
+#include "targets/mm/memory_hotplug.h"
 #include "targets/variants.h"
 
 namespace ptfold::fuzz {
@@ -84,7 +86,11 @@ class Runner {
     m_.reset(s.phys_offset, s.slab_slot, s.page_type);
     m_.set_geometry_name(g.name);
     executed_.clear();
-    if (!v_.linear_map.empty()) boot_memory(pa_bits);
+    if (!v_.linear_map.empty()) {
+      hotplug_ = t.memory_hotplug();
+      if (!hotplug_) throw std::logic_error("ptfold: internal: a linear map for hotplug but no MemoryHotplug");
+      boot_memory(pa_bits);
+    }
   }
 
   void run() {
@@ -313,23 +319,24 @@ class Runner {
     return false;
   }
 
-  // The boot: arm64_memblock_init() picks PHYS_OFFSET for the scenario's
-  // boot memory; the window of PAs the linear map can hold follows from it.
+  // The boot: the model's boot code (arm64_memblock_init()) picks
+  // PHYS_OFFSET for the scenario's boot memory; the window of PAs the linear
+  // map can hold follows from it.
   void boot_memory(unsigned pa_bits) {
     mem_.dram_start = s_.memory.dram;
     mem_.dram_end = s_.memory.dram + BootMemoryOpts::kDramSize;
     mem_.parange = parange_of(s_, pa_bits);
     mem_.memstart_offset_seed = s_.memory.kaslr;
-    phys_offset_ = tgt::arm64::arm64_memblock_init(*t_, mem_);
-    // Where the linear map lives, from the architecture and Linux's layout
-    // rather than from the model (arch/arm64/include/asm/memory.h):
-    // [PAGE_OFFSET, PAGE_END) with PAGE_OFFSET = -2^VA_BITS and PAGE_END =
-    // _PAGE_END(VA_BITS_MIN), of which TTBR1 reaches the top 2^vabits_actual
-    // bytes (the upper half's lowest address) - as offsets from PAGE_OFFSET.
-    const unsigned va_bits_min = g_.va_bits <= 48 ? g_.va_bits : g_.page_shift == 14 ? 47 : 48;
-    page_offset_ = u64{0} - (u64{1} << g_.va_bits);
-    lin_lo_ = std::max(half_of(kKernelMm).va_lo, page_offset_) - page_offset_;
-    lin_hi_ = (u64{0} - (u64{1} << (va_bits_min - 1))) - 1 - page_offset_;
+    phys_offset_ = hotplug_->memblock_init(mem_);
+    // Where the linear map lives: [PAGE_OFFSET, PAGE_END), of which TTBR1
+    // reaches [_PAGE_OFFSET(vabits_actual), PAGE_END), as offsets from
+    // PAGE_OFFSET. The geometry family's upstream target owns the layout
+    // (its LinuxView's linear map); the variant under test answers
+    // mhp_range_allowed() against it.
+    const tgt::LinearMap& lm = harness::upstream_view(g_).linear_map;
+    page_offset_ = lm.page_offset;
+    lin_lo_ = lm.start - lm.page_offset;
+    lin_hi_ = lm.end - 1 - lm.page_offset;
   }
   // pa - PHYS_OFFSET, exact (PHYS_OFFSET is signed: KASLR and 52-bit
   // kernels move it below 0) - the offset from PAGE_OFFSET pa maps at.
@@ -384,7 +391,7 @@ class Runner {
     }
     if (!holds) return;  // -E2BIG
     m_.set_current_mm(kHotplugOwner);
-    tgt::arm64::arch_add_memory(*t_, st.mm, op.pa, op.len, phys_offset_);
+    hotplug_->arch_add_memory(st.mm, op.pa, op.len, phys_offset_);
     st.hot[va] = Mapping{va, op.len, op.pa, op.leaf};
     check_va(kKernelMm, va + 8);
     if (op.len > leaf_size(op.leaf)) check_va(kKernelMm, va + op.len - leaf_size(op.leaf) + 8);
@@ -401,7 +408,7 @@ class Runner {
     shown.pa = gone.pa;
     record(shown);
     m_.set_current_mm(kHotplugOwner);
-    tgt::arm64::arch_remove_memory(*t_, st.mm, gone.pa, gone.size, phys_offset_);
+    hotplug_->arch_remove_memory(st.mm, gone.pa, gone.size, phys_offset_);
     st.hot.erase(gone.va);
     check_va(kKernelMm, gone.va + 8);
     if (gone.size > leaf_size(gone.leaf)) check_va(kKernelMm, gone.va + gone.size - leaf_size(gone.leaf) + 8);
@@ -634,9 +641,11 @@ class Runner {
   MmState (&mms_)[kDebugMm + 1];
   unsigned ran_once_ = 0;  // OpKinds run already, for once()
   StaticVec<u64, kMaxOps> kernel_pgds_;  // pgd entries init_mm's map ops went through
-  // Memory hotplug (arm64): the boot memory, PHYS_OFFSET, and the linear
-  // map as offsets from PAGE_OFFSET (boot_memory()).
-  tgt::arm64::BootMemory mem_;
+  // Memory hotplug (where the model has it): the model's arch side, the
+  // boot memory, PHYS_OFFSET, and the linear map as offsets from PAGE_OFFSET
+  // (boot_memory()).
+  tgt::MemoryHotplug* hotplug_ = nullptr;
+  tgt::BootMemory mem_;
   u64 phys_offset_ = 0, page_offset_ = 0, lin_lo_ = 0, lin_hi_ = 0;
 };
 

@@ -11,6 +11,7 @@
 #include "fuzz/decode.h"
 #include "fuzz/reader.h"
 #include "harness/compare.h"
+#include "harness/table_memory.h"
 #include "reference/dispatch.h"
 #include "targets/variants.h"
 
@@ -22,7 +23,8 @@ namespace {
 
 // The Env of fuzz_walk: eight host pages - two for the pgd (a page, a slab
 // object or x86 PTI's order-1 pair), six for the other tables - with
-// accesses checked against the tables handed out.
+// accesses checked against the tables handed out (the memory core,
+// harness/table_memory.h) and the entries written zeroed after each input.
 class WalkEnv {
  public:
   static constexpr int kPages = 8;
@@ -40,8 +42,8 @@ class WalkEnv {
     geometry_ = geometry;
     phys_offset_ = phys_offset;
     pgd_slot_ = pgd_slot;
-    n_tables_ = 0;
-    n_written_ = 0;
+    mem_.clear();
+    pgd_va_ = pgd_size_ = 0;
     // A permutation of pages 2..7 for the next-level tables; pages 0-1 hold the pgd.
     for (int i = 0; i < kTablePages; ++i) order_[i] = i + 2;
     for (int i = kTablePages - 1; i > 0; --i) {
@@ -52,21 +54,20 @@ class WalkEnv {
     next_ = 0;
   }
   void end() {
-    for (int i = 0; i < n_written_; ++i) std::memset(reinterpret_cast<void*>(written_[i]), 0, 8);
-    n_written_ = 0;
+    written_.zero([this] { std::memset(base_, 0, kPages * page_size_); });
   }
 
   // --- tgt Env contract ------------------------------------------------------
   u64 read(u64 ptr, Level lvl) {
-    check(ptr, lvl, "read");
-    u64 v;
-    std::memcpy(&v, reinterpret_cast<const void*>(ptr), 8);
-    return v;
+    const unsigned char* h = host(ptr);
+    if (!h) wild(ptr, lvl, "read");
+    return Mem::load(h);
   }
   void write(u64 ptr, Level lvl, u64 v) {
-    check(ptr, lvl, "write");
-    std::memcpy(reinterpret_cast<void*>(ptr), &v, 8);
-    if (n_written_ < 16) written_[n_written_++] = ptr;
+    unsigned char* h = host(ptr);
+    if (!h) wild(ptr, lvl, "write");
+    Mem::store(h, v);
+    written_.note(h);
   }
   u64 pa(u64 va) const { return va + phys_offset_; }
   u64 va(u64 pa) const { return pa - phys_offset_; }
@@ -103,35 +104,27 @@ class WalkEnv {
 
   // --- reference Mem contract --------------------------------------------------
   u64 read64(u64 pa_, int) {
-    const u64 v = va(pa_);
-    if (!inside(v)) return 0;
-    u64 out;
-    std::memcpy(&out, reinterpret_cast<const void*>(v), 8);
-    return out;
+    const unsigned char* h = host(va(pa_));
+    return h ? Mem::load(h) : 0;
   }
 
  private:
+  using Mem = harness::TableMemory<harness::NoTableInfo, kPages>;
   u64 page(int i) const { return reinterpret_cast<u64>(base_) + static_cast<u64>(i) * page_size_; }
+  // The tables' addresses are their host addresses.
   u64 add_table(u64 va_, u64 size) {
-    tables_[n_tables_][0] = va_;
-    tables_[n_tables_][1] = size;
-    ++n_tables_;
+    if (mem_.size() == 0) pgd_va_ = va_, pgd_size_ = size;  // pgd_alloc() comes first
+    mem_.add(va_, size, reinterpret_cast<unsigned char*>(va_));
     return va_;
   }
-  bool inside(u64 p) const {
-    for (int i = 0; i < n_tables_; ++i)
-      if (p - tables_[i][0] <= tables_[i][1] - 8 && !(p & 7)) return true;
-    return false;
-  }
-  void check(u64 ptr, Level lvl, const char* op) {
-    if (!inside(ptr)) wild(ptr, lvl, op);
-  }
-  // Out of line: no strings in check()'s frame for ASan to poison per access.
+  // An 8-byte aligned entry inside a table handed out for this input.
+  unsigned char* host(u64 ptr) const { return (ptr & 7) ? nullptr : mem_.host_of(ptr); }
+  // Out of line: no strings in read()'s frame for ASan to poison per access.
   [[noreturn, gnu::cold, gnu::noinline]] void wild(u64 ptr, Level lvl, const char* op) const {
     raise("wild-access", offset_helper(lvl),
           fmt::format("expected: {} of a {} entry inside a page-table page or the pgd object\n"
                       "actual:   {} at {:#x}, outside all {} tables (pgd at {:#x}, {} bytes)",
-                      op, tgt::level_name(lvl), op, ptr, n_tables_, tables_[0][0], tables_[0][1]));
+                      op, tgt::level_name(lvl), op, ptr, mem_.size(), pgd_va_, pgd_size_));
   }
   [[noreturn]] void raise(const char* cls, std::string helper, std::string detail) const {
     Finding f(cls, std::move(helper), std::move(detail));
@@ -146,11 +139,13 @@ class WalkEnv {
   unsigned pgd_slot_ = 0;
   int order_[kTablePages] = {};
   int next_ = 0;
-  u64 tables_[kPages][2] = {};
-  int n_tables_ = 0;
-  u64 written_[16] = {};
-  int n_written_ = 0;
+  Mem mem_;
+  u64 pgd_va_ = 0, pgd_size_ = 0;
+  // One walk writes an entry per level; past 16 the eight pages are zeroed.
+  harness::WriteLog<16> written_;
 };
+
+static_assert(tgt::LinuxEnv<WalkEnv, u64> && tgt::EnvHigherOrderPages<WalkEnv>);
 
 WalkEnv& env_for(unsigned page_shift) {
   static std::unique_ptr<WalkEnv> envs[3];

@@ -98,6 +98,8 @@ class ViewEnv : public MemEnv {
   } last_pgd;
 };
 
+static_assert(tgt::LinuxEnv<ViewEnv, u64> && tgt::EnvHigherOrderPages<ViewEnv>);
+
 using ViewTarget = tgt::LinuxPageTable<u64, ViewEnv>;
 using ViewFactory = std::function<std::unique_ptr<ViewTarget>(const tgt::Config&, ViewEnv&)>;
 

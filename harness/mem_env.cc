@@ -11,37 +11,25 @@ MemEnv::MemEnv(u64 page_size, u64 phys_offset, u64 pgd_slab_offset)
     : page_size_(page_size), phys_offset_(phys_offset), pgd_slab_offset_(pgd_slab_offset) {}
 
 MemEnv::~MemEnv() {
-  for (auto& [va, a] : allocs_) std::free(a.host);
+  for (const auto& r : mem_.ranges()) std::free(r.info.host_block);
 }
 
-bool MemEnv::contains(u64 va, u64 len) const {
-  auto it = allocs_.upper_bound(va);
-  if (it == allocs_.begin()) return false;
-  --it;
-  return va >= it->first && va + len <= it->first + it->second.size;
-}
+bool MemEnv::contains(u64 va, u64 len) const { return mem_.holding(va, len) != nullptr; }
 
 bool MemEnv::in_host_block(u64 va) const { return host_of(va, 8, true) != nullptr; }
 
 unsigned char* MemEnv::host_of(u64 ptr, u64 len, bool in_block) const {
-  if (!in_block) {
-    auto it = allocs_.upper_bound(ptr);
-    if (it == allocs_.begin()) return nullptr;
-    --it;
-    if (ptr < it->first || ptr + len > it->first + it->second.size) return nullptr;
-    return static_cast<unsigned char*>(it->second.host) + (ptr - it->second.block);
-  }
-  for (const auto& [start, a] : allocs_)
-    if (ptr >= a.block && ptr + len <= a.block + std::max(a.size, page_size_))
-      return static_cast<unsigned char*>(a.host) + (ptr - a.block);
+  if (!in_block) return mem_.host_of(ptr, len);
+  for (const auto& r : mem_.ranges())
+    if (ptr >= r.info.block && ptr + len <= r.info.block + std::max(r.size, page_size_))
+      return static_cast<unsigned char*>(r.info.host_block) + (ptr - r.info.block);
   return nullptr;
 }
 
 u64 MemEnv::take_sim(u64 size) {
-  const u64 at = (next_sim_ + size - 1) & ~(size - 1);
-  if (at + size > kSimBase + kSimBytes)
+  u64 at = 0;
+  if (!sim_.take(size, &at))
     throw EnvError("get_free_pages", "alloc-limit: the simulated address space is used up (allocates without end?)");
-  next_sim_ = at + size;
   return at;
 }
 
@@ -90,36 +78,36 @@ u64 MemEnv::get_free_pages(tgt::Level lvl, unsigned order) {
   if (!p) throw std::bad_alloc();
   std::memset(p, 0, size);
   const u64 va = take_sim(size);
-  allocs_[va] = {size, p, false, va};
+  mem_.add(va, size, static_cast<unsigned char*>(p), {p, va, false});
   return va;
 }
 
 void MemEnv::free_pages(u64 va, unsigned order, const char* helper) {
-  auto it = allocs_.find(va);
-  if (it == allocs_.end() || it->second.size != (page_size_ << order))
+  const auto* r = mem_.at(va);
+  if (!r || r->size != (page_size_ << order))
     throw EnvError(helper, order ? "freeing pages that are not an allocation of that order"
                                  : "freeing a page that is not an allocated page");
-  if (it->second.table_typed)
+  if (r->info.table_typed)
     throw EnvError(helper, "Bad page state: freeing a page still typed as a page table");
-  std::free(it->second.host);
-  live_bytes_ -= it->second.size;
-  allocs_.erase(it);
+  std::free(r->info.host_block);
+  live_bytes_ -= r->size;
+  mem_.erase(r);
 }
 
 void MemEnv::pagetable_ctor(u64 va, tgt::Level lvl) {
-  auto it = allocs_.find(va);
-  if (it == allocs_.end() || it->second.table_typed)
+  auto* r = mem_.at(va);
+  if (!r || r->info.table_typed)
     throw EnvError(std::string("pagetable_") + tgt::level_name(lvl) + "_ctor", "not a fresh page");
-  it->second.table_typed = true;
+  r->info.table_typed = true;
   ++nr_pagetable_;
 }
 
 void MemEnv::pagetable_dtor(u64 va, tgt::Level lvl) {
-  auto it = allocs_.find(va);
-  if (it == allocs_.end() || !it->second.table_typed)
+  auto* r = mem_.at(va);
+  if (!r || !r->info.table_typed)
     throw EnvError(std::string("pagetable_") + tgt::level_name(lvl) + "_dtor",
                    "page was never constructed as a page table");
-  it->second.table_typed = false;
+  r->info.table_typed = false;
   --nr_pagetable_;
 }
 
@@ -134,17 +122,17 @@ u64 MemEnv::pgd_cache_alloc(u64 size) {
   const u64 off = (pgd_slab_offset_ / size * size) % page_size_;
   const u64 block = take_sim(page_size_);
   const u64 va = block + off;
-  allocs_[va] = {size, p, false, block};
+  mem_.add(va, size, static_cast<unsigned char*>(p) + off, {p, block, false});
   return va;
 }
 
 void MemEnv::pgd_cache_free(u64 va) {
-  auto it = allocs_.find(va);
-  if (it == allocs_.end() || it->second.size == page_size_)
+  const auto* r = mem_.at(va);
+  if (!r || r->size == page_size_)
     throw EnvError("pgd_free", "kmem_cache_free of an object pgd_cache did not allocate");
   live_bytes_ -= page_size_;
-  std::free(it->second.host);
-  allocs_.erase(it);
+  std::free(r->info.host_block);
+  mem_.erase(r);
 }
 
 }  // namespace ptfold::harness

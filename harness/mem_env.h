@@ -5,11 +5,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <stdexcept>
 #include <string>
 
 #include "base/word.h"
+#include "harness/table_memory.h"
 #include "targets/linux.h"
 
 namespace ptfold::harness {
@@ -60,27 +60,27 @@ class MemEnv {
   u64 read64(u64 pa_, int /*hw*/) const { return read(va(pa_), tgt::Level::kPte); }
 
   // --- introspection -----------------------------------------------------------
-  bool contains(u64 va, u64 len = 8) const;
+  bool contains(u64 va, u64 len = 8) const;  // len at most 8
   // Lenient mode (for explaining a broken walk): an access outside every
   // object but inside a page the env owns (e.g. the rest of a slab page) is
   // performed, as the kernel would, and the first one is remembered.
   void set_lenient(bool on) { lenient_ = on; }
   const std::string& first_wild_access() const { return wild_; }
   long nr_pagetable() const { return nr_pagetable_; }
-  size_t live_allocations() const { return allocs_.size(); }
+  size_t live_allocations() const { return mem_.size(); }
   u64 page_size() const { return page_size_; }
 
  private:
+  // An allocation's own facts beside its range in the memory core.
   struct Alloc {
-    u64 size = 0;
-    void* host = nullptr;  // the host block (may be larger: slab page)
+    void* host_block = nullptr;  // the host block (larger for a slab object: its page)
+    u64 block = 0;               // the simulated address of the host block's start
     bool table_typed = false;
-    u64 block = 0;         // the simulated address of the host block's start
   };
-  // Simulated addresses, handed out upwards from kSimBase and never reused:
-  // the same calls give the same addresses on every run (host addresses
-  // differ with ASLR), so output that shows them is byte-identical.
-  u64 next_sim_ = kSimBase;
+  // The live allocations: simulated ranges and the host bytes behind them.
+  TableMemory<Alloc> mem_;
+  // Simulated addresses from kSimBase upwards, never reused.
+  SimAddresses sim_{kSimBase, kSimBytes};
   u64 take_sim(u64 size);
   // The host byte behind simulated address ptr of a len-byte access in an
   // object (or, with in_block, anywhere in an object's host block).
@@ -88,7 +88,6 @@ class MemEnv {
   u64 page_size_;
   u64 phys_offset_;
   u64 pgd_slab_offset_;
-  std::map<u64, Alloc> allocs_;  // by object start (kernel VA)
   long nr_pagetable_ = 0;
   u64 live_bytes_ = 0;  // host memory of live allocations (slab pages whole)
   void charge(tgt::Level lvl, u64 size);
@@ -97,5 +96,7 @@ class MemEnv {
   bool in_host_block(u64 va) const;
   void check_access(u64 ptr, tgt::Level lvl, const char* kind) const;
 };
+
+static_assert(tgt::LinuxEnv<MemEnv, u64> && tgt::EnvHigherOrderPages<MemEnv>);
 
 }  // namespace ptfold::harness

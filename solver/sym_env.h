@@ -58,6 +58,8 @@ class SymEnv {
   // is a harness bug, not a finding.
   [[noreturn]] u64 get_free_page(tgt::Level) { unsupported("get_free_page"); }
   [[noreturn]] void free_page(u64, const char*) { unsupported("free_page"); }
+  [[noreturn]] u64 get_free_pages(tgt::Level, unsigned) { unsupported("get_free_pages"); }
+  [[noreturn]] void free_pages(u64, unsigned, const char*) { unsupported("free_pages"); }
   [[noreturn]] void pagetable_ctor(u64, tgt::Level) { unsupported("pagetable_ctor"); }
   [[noreturn]] void pagetable_dtor(u64, tgt::Level) { unsupported("pagetable_dtor"); }
   [[noreturn]] u64 pgd_cache_alloc(u64) { unsupported("pgd_cache_alloc"); }
@@ -94,5 +96,11 @@ class SymEnv {
   bool capturing_ = false;
   std::optional<W> captured_;
 };
+
+// The walk hooks over the symbolic word; the allocation hooks (stubs above)
+// and order-1 pages only so that the models' concrete allocation paths,
+// which every instantiation carries, compile.
+static_assert(tgt::EnvWalk<SymEnv, smt::BV>);
+static_assert(tgt::LinuxEnv<SymEnv, smt::BV> && tgt::EnvHigherOrderPages<SymEnv>);
 
 }  // namespace ptfold::solver

@@ -7,36 +7,8 @@
 // Pointers (pgd_t *pgdp, ...) are kernel virtual addresses held in a W;
 // entries (pgd_t pgd, ...) are descriptor values held in a W.
 //
-// The Env contract (concrete envs: fuzz/; symbolic env: solver/):
-//   W    read(const W& ptr, Level lvl)              READ_ONCE(*ptr)
-//   void write(const W& ptr, Level lvl, const W& v) WRITE_ONCE(*ptr, v)
-//   W    pa(const W& va) / va(const W& pa)          __pa / __va (linear map)
-//   void bug_on(const Bool<W>& cond, const char* helper, const char* what)
-//                                                   BUG_ON / VM_BUG_ON
-//   u64  get_free_page(Level lvl)                   zeroed page (kernel VA)
-//   void free_page(u64 va, const char* helper)      free_page/pagetable_free
-//   void pagetable_ctor(u64 va, Level lvl)          pagetable_*_ctor
-//   void pagetable_dtor(u64 va, Level lvl)          pagetable_*_dtor
-//   u64  pgd_cache_alloc(u64 size)                  kmem_cache_alloc(pgd_cache)
-//   void pgd_cache_free(u64 va)                     kmem_cache_free
-//   void tlb_remove_ptdesc(MmuGather&, u64 va, Level lvl)   deferred free
-// Optional (detected with a requires-expression; a model that needs them
-// reports a BUG when the env lacks them):
-//   u64  get_free_pages(Level lvl, unsigned order)  __get_free_pages: 2^order
-//                                                   zeroed pages, aligned to
-//                                                   their size (x86 PTI pgd)
-//   void free_pages(u64 va, unsigned order, const char* helper)
-//   void clear_page(u64 va)                         memset(va, 0, PAGE_SIZE) of
-//                                                   a table the env handed out
-//   u64  scan(u64 ptr, u64 n, Level lvl, Stop stop) the index of the first of
-//                                                   n entries at ptr with
-//                                                   stop(READ_ONCE(entry)), n
-//                                                   if none; as n read()s
-//   u64  swapper_pg_dir()                           init_mm's pgd when it is
-//                                                   read-only (0: not yet)
-//   void set_swapper_pgd(u64 ptr, u64 v)            the fixmap write into it
-//                                                   (an env without them has
-//                                                   a writable swapper)
+// The Env contract - the hooks an environment gives the helpers, mandatory
+// and optional - is stated once, as concepts, in targets/env.h.
 // Allocation paths run concretely only; the symbolic env rejects them.
 #pragma once
 
@@ -46,6 +18,7 @@
 #include "base/word.h"
 #include "targets/boot.h"
 #include "targets/config.h"
+#include "targets/env.h"
 
 namespace ptfold::tgt {
 
@@ -70,17 +43,35 @@ struct PhysRange {
   u64 start = 0, end = 0;
 };
 
-// struct mmu_gather: the env queues page-table pages here and frees them at
-// tlb_finish_mmu() (fuzz/ models the deferred-free protocol).
-struct MmuGather {
-  void* owner = nullptr;
+// The boot memory the architecture's boot code chooses PHYS_OFFSET from
+// (arm64 arm64_memblock_init(), arch/arm64/mm/init.c).
+struct BootMemory {
+  u64 dram_start = 0, dram_end = 0;   // memblock_start_of_DRAM(), memblock_end_of_DRAM()
+  unsigned parange = 48;              // ID_AA64MMFR0_EL1.PARange, as a PA width
+  unsigned memstart_offset_seed = 0;  // KASLR's 16-bit seed; 0: not randomised
+};
+
+// Memory hotplug's architecture side, where a model has it
+// (LinuxPageTable::memory_hotplug(); arm64: targets/arm64/hotplug.h).
+// Concrete only; the generic side is targets/mm/memory_hotplug.h.
+class MemoryHotplug {
+ public:
+  virtual ~MemoryHotplug() = default;
+  // PHYS_OFFSET (memstart_addr) as boot sets it for `mem`.
+  virtual u64 memblock_init(const BootMemory& mem) = 0;
+  // arch_add_memory() / arch_remove_memory() of [start, start + size) in
+  // init_mm's linear map, PHYS_OFFSET being phys_offset.
+  virtual void arch_add_memory(const Mm<u64>& init_mm, u64 start, u64 size, u64 phys_offset) = 0;
+  virtual void arch_remove_memory(const Mm<u64>& init_mm, u64 start, u64 size, u64 phys_offset) = 0;
 };
 
 template <class W, class Env>
 class LinuxPageTable {
  public:
   using B = Bool<W>;
-  LinuxPageTable(const Config& cfg, Env& env) : cfg_(cfg), env_(env) {}
+  LinuxPageTable(const Config& cfg, Env& env) : cfg_(cfg), env_(env) {
+    static_assert(LinuxEnv<Env, W>, "an Env lacks a hook of the contract (targets/env.h)");
+  }
   virtual ~LinuxPageTable() = default;
 
   const Config& config() const { return cfg_; }
@@ -216,6 +207,8 @@ class LinuxPageTable {
   // The linear map memory hot-add maps into, where the model has the arch's
   // hot-add/hot-remove code (targets/arm64/hotplug.h); empty otherwise.
   virtual LinearMap hotplug_linear_map() const { return {}; }
+  // That code, for a concrete word on an env it can run on; nullptr otherwise.
+  virtual MemoryHotplug* memory_hotplug() { return nullptr; }
   // arch_get_mappable_range(): the physical range memory hot-add may map;
   // here mm/memory_hotplug.c's __weak fallback, every address. phys_offset
   // is PHYS_OFFSET (arm64 memstart_addr), a global the kernel sets at boot.

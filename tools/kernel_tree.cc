@@ -40,6 +40,7 @@ namespace ptfold::cli {
 
 namespace fs = std::filesystem;
 using tgt::Level;
+static_assert(tgt::KernelTreeEnv<fuzz::Machine>);
 using Target = tgt::KernelTreeTarget<fuzz::Machine>;
 
 namespace {

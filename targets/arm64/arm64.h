@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "base/word.h"
+#include "targets/arm64/hotplug.h"
 #include "targets/linux.h"
 
 namespace ptfold::tgt::arm64 {
@@ -74,8 +75,7 @@ class Arm64 : public LinuxPageTable<W, Env> {
   PhysRange arch_get_mappable_range(u64 phys_offset) override {
     PhysRange r = linear_pa_range(phys_offset);
     if (r.start > r.end) r.start = 0;
-    if constexpr (requires(Env& e) { e.warn_on(true, "", ""); })
-      env_.warn_on(r.start > r.end, "arch_get_mappable_range", "WARN_ON(start_linear_pa > end_linear_pa)");
+    warn_on_or_bug(env_, B(r.start > r.end), "arch_get_mappable_range", "WARN_ON(start_linear_pa > end_linear_pa)");
     return r;
   }
   // arch/arm64/mm/mmu.c free_empty_<l>_table()'s early returns: the pud
@@ -121,19 +121,19 @@ class Arm64 : public LinuxPageTable<W, Env> {
     return 3 - levels + 1;
   }
   BootHelpers* boot_helpers() override;
+  // Memory hot-add/hot-remove (targets/arm64/hotplug.h), on an env that has
+  // warn_on() (EnvWarnOn); nullptr for the symbolic word and other envs.
+  MemoryHotplug* memory_hotplug() override;
 
   // arch/arm64: swapper_pg_dir lives in .rodata (since v4.17) and is
   // written through the fixmap by set_swapper_pgd().
   bool swapper_pg_dir_read_only() const override { return true; }
   // if (in_swapper_pgdir(p)) { set_swapper_pgd(p, v); return true; } -
-  // in_swapper_pgdir() compares pages. Only an env that has a swapper_pg_dir
-  // (the fuzz machine: init_mm's pgd) takes the detour; the others, and the
-  // symbolic word, write in place.
+  // in_swapper_pgdir() compares pages. Only an env with a read-only
+  // swapper_pg_dir (EnvReadOnlySwapper: the fuzz machine, init_mm's pgd)
+  // takes the detour; the others, and the symbolic word, write in place.
   bool swapper_write(const W& p, const W& v) {
-    if constexpr (std::is_same_v<W, u64> && requires(Env& e) {
-                    e.swapper_pg_dir();
-                    e.set_swapper_pgd(u64{}, u64{});
-                  }) {
+    if constexpr (std::is_same_v<W, u64> && EnvReadOnlySwapper<Env>) {
       const u64 swapper = env_.swapper_pg_dir();
       const u64 page_mask = ~(this->PAGE_SIZE() - 1);
       if (swapper && (p & page_mask) == (swapper & page_mask)) {
@@ -497,6 +497,7 @@ class Arm64 : public LinuxPageTable<W, Env> {
   unsigned shift_[kLevels] = {};
   u64 ptrs_[kLevels] = {};
   std::unique_ptr<BootHelpers> boot_;
+  std::unique_ptr<MemoryHotplug> hotplug_;
 };
 
 // The boot helpers arm64 offers the fuzzers (targets/boot.h): the kpti level
@@ -520,6 +521,16 @@ class Arm64BootHelpers final : public BootHelpers {
 template <class W, class Env>
 BootHelpers* Arm64<W, Env>::boot_helpers() {
   return lazy_boot_helpers<Arm64BootHelpers<Env>, W>(boot_, *this);
+}
+
+template <class W, class Env>
+MemoryHotplug* Arm64<W, Env>::memory_hotplug() {
+  if constexpr (std::is_same_v<W, u64> && EnvWarnOn<Env>) {
+    if (!hotplug_) hotplug_ = std::make_unique<Arm64MemoryHotplug<Env>>(*this);
+    return hotplug_.get();
+  } else {
+    return nullptr;
+  }
 }
 
 }  // namespace ptfold::tgt::arm64

@@ -78,10 +78,11 @@ inline const char* free_empty_name(Level l) {
   }
 }
 
-// WARN_ON(cond), reported where the env has a hook for it.
-template <class Env>
+// WARN_ON(cond): hot-add and hot-remove report WARN_ONs as warnings, so
+// they require an env that tells a WARN from a BUG (EnvWarnOn).
+template <EnvWarnOn Env>
 void warn_on(LinuxPageTable<u64, Env>& t, bool cond, const char* helper, const char* what) {
-  if constexpr (requires(Env& e) { e.warn_on(cond, helper, what); }) t.env().warn_on(cond, helper, what);
+  t.env().warn_on(cond, helper, what);
 }
 
 // Whether init_pmd / alloc_init_pud maps [addr, next) at level l with one
@@ -159,12 +160,13 @@ inline bool pgtable_range_aligned(u64 start, u64 end, u64 floor, u64 ceiling, u6
 }
 
 // for (i = 0; i < PTRS_PER_<L>; i++) if (!pXd_none(READ_ONCE(table[i])))
-// return; - through the env's scan() where it has one.
+// return; - through the env's scan() where it has one (EnvScan), else the
+// same reads one by one.
 template <class Env>
 bool table_in_use(LinuxPageTable<u64, Env>& t, Level l, u64 table) {
   const u64 n = t.ptrs_per(l);
   const auto in_use = [&](u64 v) { return !to_bool(t.none(l, v)); };
-  if constexpr (requires(Env& e) { e.scan(table, n, l, in_use); }) return t.env().scan(table, n, l, in_use) != n;
+  if constexpr (EnvScan<Env>) return t.env().scan(table, n, l, in_use) != n;
   for (u64 i = 0; i < n; ++i)
     if (in_use(t.env().read(table + 8 * i, l))) return true;
   return false;
@@ -232,11 +234,7 @@ void __remove_pgd_mapping(LinuxPageTable<u64, Env>& t, const Mm<u64>& init_mm, c
 }
 
 // The boot memory arm64_memblock_init() (arch/arm64/mm/init.c) starts from.
-struct BootMemory {
-  u64 dram_start = 0, dram_end = 0;   // memblock_start_of_DRAM(), memblock_end_of_DRAM()
-  unsigned parange = 48;              // ID_AA64MMFR0_EL1.PARange, as a PA width
-  unsigned memstart_offset_seed = 0;  // KASLR's 16-bit seed; 0: not randomised
-};
+using tgt::BootMemory;
 
 // ARM64_MEMSTART_ALIGN: PUD_SIZE with 4K pages, CONT_PMD_SIZE (32 pmds of
 // 32M) with 16K, PMD_SIZE with 64K - at least a memory section
@@ -290,5 +288,24 @@ template <class Env>
 void arch_remove_memory(LinuxPageTable<u64, Env>& t, const Mm<u64>& init_mm, u64 start, u64 size, u64 phys_offset) {
   __remove_pgd_mapping(t, init_mm, t.hotplug_linear_map(), __phys_to_virt(t, start, phys_offset), size);
 }
+
+// The model's MemoryHotplug (targets/linux.h): the functions above on the
+// model's own helpers, so a variant's overrides are what runs. Hot-add and
+// hot-remove report WARN_ONs, so the env must have warn_on() (EnvWarnOn).
+template <EnvWarnOn Env>
+class Arm64MemoryHotplug final : public MemoryHotplug {
+ public:
+  explicit Arm64MemoryHotplug(LinuxPageTable<u64, Env>& t) : t_(t) {}
+  u64 memblock_init(const BootMemory& mem) override { return arm64_memblock_init(t_, mem); }
+  void arch_add_memory(const Mm<u64>& init_mm, u64 start, u64 size, u64 phys_offset) override {
+    arm64::arch_add_memory(t_, init_mm, start, size, phys_offset);
+  }
+  void arch_remove_memory(const Mm<u64>& init_mm, u64 start, u64 size, u64 phys_offset) override {
+    arm64::arch_remove_memory(t_, init_mm, start, size, phys_offset);
+  }
+
+ private:
+  LinuxPageTable<u64, Env>& t_;
+};
 
 }  // namespace ptfold::tgt::arm64

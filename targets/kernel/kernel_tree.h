@@ -6,11 +6,9 @@
 // The Env supplies the memory: the configuration object gets the Env's arena
 // (its struct page array covers it) and takes every page from the Env, so the
 // Env's page states, poisoning, quarantine and leak checks apply to what the
-// real code allocates and frees. Besides the Env contract of targets/linux.h
-// the Env must offer
-//   u64  arena_base() const, arena_size() const   the simulated memory
-//   void report(const char* cls, std::string helper, std::string detail)
-//                                                 raise a finding (no return)
+// real code allocates and frees. Besides the Env contract of targets/env.h
+// (with order-n pages: the kernel allocates them) the Env must offer what
+// KernelTreeEnv below names.
 // Runtime state enters only through the tgt::Config the harness derives from
 // the geometry row (harness::config_for): TCR_EL1.T1SZ/DS and ARM64_HAS_VA52,
 // LA57 and PTI, the RISC-V satp mode. Nothing here sets it independently.
@@ -63,6 +61,18 @@ ptf_state kernel_state(const Config& cfg, u64 arena_base, u64 arena_size, u64 ph
 // The kernel helper name an ops call stands for, as findings print it.
 const char* kernel_offset_helper(Level child);
 
+// The Env a configuration object runs on:
+//   u64  arena_base() const, arena_size() const   the simulated memory
+//   void report(const char* cls, std::string helper, std::string detail)
+//                                                 raise a finding (no return)
+template <class E>
+concept KernelTreeEnv = LinuxEnv<E, u64> && EnvHigherOrderPages<E> &&
+                        requires(E& e, const E& ce, const char* cls, std::string s) {
+                          { ce.arena_base() } -> std::convertible_to<u64>;
+                          { ce.arena_size() } -> std::convertible_to<u64>;
+                          e.report(cls, s, s);
+                        };
+
 template <class Env>
 class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
   using Base = LinuxPageTable<u64, Env>;
@@ -73,6 +83,7 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
   // target per object at a time: the object's globals are the kernel's.
   KernelTreeTarget(const Config& cfg, Env& env, const KernelObject& obj)
       : Base(cfg, env), obj_(obj), o_(obj.ops()) {
+    static_assert(KernelTreeEnv<Env>, "the kernel-tree bridge needs a KernelTreeEnv");
     penv_.ctx = this;
     penv_.alloc_pages = &cb_alloc_pages;
     penv_.free_pages = &cb_free_pages;

@@ -18,13 +18,10 @@ struct PgtableDebugArgs {
   u64 start_p4dp = 0, start_pudp = 0, start_pmdp = 0, start_ptep = 0;
 };
 
-// WARN_ON(cond): reported through the env's warn_on when it has one.
+// WARN_ON(cond): the env's warn_on() where it has one (EnvWarnOn), else a BUG.
 template <class W, class Env>
 void debug_warn_on(LinuxPageTable<W, Env>& t, bool cond, const char* helper, const char* what) {
-  if constexpr (requires(Env& e) { e.warn_on(true, "", ""); })
-    t.env().warn_on(cond, helper, what);
-  else
-    t.env().bug_on(cond, helper, what);
+  warn_on_or_bug(t.env(), cond, helper, what);
 }
 
 // init_args(): returns false when an allocation failed (the kernel bails out).

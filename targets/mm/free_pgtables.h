@@ -22,14 +22,14 @@ u64 pxd_addr_end(const LinuxPageTable<W, Env>& t, Level l, u64 addr, u64 end) {
   return boundary - 1 < end - 1 ? boundary : end;
 }
 
-// pXd_none_or_clear_bad(pXdp): a bad entry is reported (pXd_ERROR) and
-// cleared. The env sees the report when it has a hook for it.
-template <class W, class Env>
+// pXd_none_or_clear_bad(pXdp): a bad entry is reported (pXd_ERROR, the
+// env's bad_entry(): EnvBadEntry) and cleared.
+template <class W, EnvBadEntry Env>
 bool pxd_none_or_clear_bad(LinuxPageTable<W, Env>& t, Level l, u64 p) {
   const W v = t.env().read(W(p), l);
   if (to_bool(t.none(l, v))) return true;
   if (to_bool(t.bad(l, v))) {
-    if constexpr (requires(Env& e) { e.bad_entry(l, p, v); }) t.env().bad_entry(l, p, v);
+    t.env().bad_entry(l, p, v);
     // pgd/p4d/pud_clear_bad exist only where the level is real; pmd always.
     t.clear(l, W(p));
     return true;

@@ -3,8 +3,9 @@
 // gup_fast_pte_range) for one page. Every level copies its entry into a
 // local on the host stack and hands the helpers that local *by address*, as
 // the kernel's macros do with &(pgd) - the pattern behind ZOO-04 and ZOO-05.
-// An env that can tell legitimate stack copies from stray stack pointers
-// offers stack_copy_push(addr) / stack_copy_pop(); others are told nothing.
+// The helpers read those locals through env.read(), so the env must know
+// them from stray stack pointers: the walk requires EnvStackCopies
+// (targets/env.h).
 #pragma once
 
 #include <cstdint>
@@ -51,16 +52,11 @@ struct alignas(65536) StackCopies {
   u64& pmd() { return level[3].v; }
 };
 
-template <class Env>
+template <EnvStackCopies Env>
 struct StackCopy {
   Env& env;
-  StackCopy(Env& e, const void* p) : env(e) {
-    if constexpr (requires(Env& x) { x.stack_copy_push(u64{0}); })
-      env.stack_copy_push(reinterpret_cast<u64>(p));
-  }
-  ~StackCopy() {
-    if constexpr (requires(Env& x) { x.stack_copy_pop(); }) env.stack_copy_pop();
-  }
+  StackCopy(Env& e, const void* p) : env(e) { env.stack_copy_push(reinterpret_cast<u64>(p)); }
+  ~StackCopy() { env.stack_copy_pop(); }
   StackCopy(const StackCopy&) = delete;
   StackCopy& operator=(const StackCopy&) = delete;
 };
@@ -147,7 +143,7 @@ void p4d_range(LinuxPageTable<u64, Env>& t, StackCopies& s, u64 pgdp, u64 pgd_co
 // through the env's access check first (fuzz/machine.h: only a registered
 // copy's own address is readable), so a stray one is reported before the
 // host access happens.
-template <class Env>
+template <EnvStackCopies Env>
 __attribute__((no_sanitize("address"))) GupResult gup_fast(LinuxPageTable<u64, Env>& t, const Mm<u64>& mm, u64 addr) {
   GupResult r;
   const u64 pgdp = t.pgd_offset(mm, addr);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <type_traits>
 
 #include "base/word.h"
@@ -300,8 +301,10 @@ class Riscv64 : public LinuxPageTable<W, Env> {
   // Probe Sv57, then Sv48: identity-map the PMD holding set_satp_mode()
   // (`set_satp_mode_pmd`, 2 MiB aligned), write satp, read it back (WARL);
   // fall back when it did not stick. No command-line override. The env
-  // supplies the CSR: csr_write_satp(v) and csr_swap_satp(v) -> old value.
-  void set_satp_mode(const EarlyTables& t, u64 set_satp_mode_pmd) {
+  // supplies the CSR (EnvSatp): csr_write_satp(v), csr_swap_satp(v) -> old.
+  void set_satp_mode(const EarlyTables& t, u64 set_satp_mode_pmd)
+    requires EnvSatp<Env>
+  {
     static_assert(std::is_same_v<W, u64>, "boot code runs concretely");
     pgtable_l5_enabled_ = pgtable_l4_enabled_ = true;  // the boot defaults
     satp_mode = SATP_MODE_57;
@@ -322,13 +325,8 @@ class Riscv64 : public LinuxPageTable<W, Env> {
       create_sized_mapping(t.early_pg_dir, Level::kPgd, this->pgd_index(set_satp_mode_pmd),
                            pgtable_l5_enabled_ ? t.early_p4d : t.early_pud, PGDIR_SIZE(), _PAGE_TABLE);
       const u64 identity_satp = (env_.pa(t.early_pg_dir) >> 12) | satp_mode;
-      u64 hw_satp = 0;
-      if constexpr (requires(Env& e) { e.csr_write_satp(u64{0}); e.csr_swap_satp(u64{0}); }) {
-        env_.csr_write_satp(identity_satp);
-        hw_satp = env_.csr_swap_satp(0);
-      } else {
-        env_.bug_on(true, "set_satp_mode", "the environment has no satp CSR");
-      }
+      env_.csr_write_satp(identity_satp);
+      const u64 hw_satp = env_.csr_swap_satp(0);
       if (hw_satp == identity_satp) break;
       if (pgtable_l5_enabled_) {
         disable_pgtable_l5();
@@ -354,10 +352,10 @@ class Riscv64 : public LinuxPageTable<W, Env> {
     const u64 slot = table + 8 * idx;
     if (env_.read(slot, l) == 0) env_.write(slot, l, ((env_.pa(pa) >> 12) << _PAGE_PFN_SHIFT) | prot);
   }
-  // memset(table, 0, PAGE_SIZE): one clear_page() where the env has it (a
-  // bounds check and a memset), else entry by entry.
+  // memset(table, 0, PAGE_SIZE): one clear_page() where the env has it
+  // (EnvClearPage: a bounds check and a memset), else entry by entry.
   void memset_page(u64 table) {
-    if constexpr (requires(Env& e) { e.clear_page(u64{0}); }) {
+    if constexpr (EnvClearPage<Env>) {
       env_.clear_page(table);
     } else {
       const u64 n = this->PAGE_SIZE() / 8;
@@ -381,7 +379,8 @@ class RiscvBootHelpers final : public BootHelpers {
  public:
   using Rv = Riscv64<u64, Env>;
   explicit RiscvBootHelpers(Rv& r) : r_(r) {}
-  unsigned offers() const override { return kSatpProbe | kGstageBlockSize; }
+  // The mode probe needs the satp CSR: offered on an env that has it (EnvSatp).
+  unsigned offers() const override { return (EnvSatp<Env> ? kSatpProbe : 0u) | kGstageBlockSize; }
   // The G-stage check is the size test inside kvm_riscv_gstage_map().
   const char* helper_name(Offer o) const override {
     return o == kSatpProbe ? "set_satp_mode" : "kvm_riscv_gstage_map";
@@ -392,7 +391,10 @@ class RiscvBootHelpers final : public BootHelpers {
   u64 probe_align() const override { return Rv::PMD_SIZE; }
   unsigned probe_max_phys_bits() const override { return 47; }
   void probe_modes(const u64* t, u64 probe_pa) override {
-    r_.set_satp_mode(typename Rv::EarlyTables{t[0], t[1], t[2], t[3]}, probe_pa & ~(Rv::PMD_SIZE - 1));
+    if constexpr (EnvSatp<Env>)
+      r_.set_satp_mode(typename Rv::EarlyTables{t[0], t[1], t[2], t[3]}, probe_pa & ~(Rv::PMD_SIZE - 1));
+    else
+      throw std::logic_error("ptfold: internal: probe_modes() is not offered on an env without satp");
   }
   bool gstage_block_size(u64 vma_pagesize) const override { return r_.gstage_block_size(vma_pagesize); }
 

@@ -274,24 +274,19 @@ class X86_64 : public LinuxPageTable<W, Env> {
   // _pgd_alloc(): __get_free_pages(GFP_PGTABLE_USER, PGD_ALLOCATION_ORDER).
   // pgd_ctor()'s copy of the kernel half from swapper_pg_dir is not modelled
   // (no swapper here).
+  // The PTI pgd is an order-1 allocation: the model requires
+  // EnvHigherOrderPages of every env it runs on.
   u64 pgd_alloc(Mm<W>& /*mm*/) override {
+    static_assert(EnvHigherOrderPages<Env>, "the x86-64 model allocates order-1 pgds (PTI)");
     const unsigned order = PGD_ALLOCATION_ORDER();
     if (order == 0) return env_.get_free_page(Level::kPgd);
-    if constexpr (requires(Env& e) { e.get_free_pages(Level::kPgd, 1u); }) {
-      return env_.get_free_pages(Level::kPgd, order);
-    } else {
-      env_.bug_on(B(true), "pgd_alloc", "the environment cannot allocate order-1 pages (PTI)");
-      return 0;
-    }
+    return env_.get_free_pages(Level::kPgd, order);
   }
   void pgd_free(Mm<W>& /*mm*/, u64 pgd) override {
+    static_assert(EnvHigherOrderPages<Env>, "the x86-64 model frees order-1 pgds (PTI)");
     const unsigned order = PGD_ALLOCATION_ORDER();
     if (order == 0) return env_.free_page(pgd, "pgd_free");
-    if constexpr (requires(Env& e) { e.free_pages(u64{0}, 1u, "pgd_free"); }) {
-      env_.free_pages(pgd, order, "pgd_free");
-    } else {
-      env_.bug_on(B(true), "pgd_free", "the environment cannot free order-1 pages (PTI)");
-    }
+    env_.free_pages(pgd, order, "pgd_free");
   }
   // With 5-level support, l5 on: the generic __p4d_alloc_one() /
   // __p4d_free() with pagetable_p4d_ctor/dtor (Qi Zheng's series, v5 04/17;

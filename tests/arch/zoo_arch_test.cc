@@ -6,7 +6,7 @@
 
 #include <random>
 
-#include "harness/arch_oracles.h"
+#include "tests/arch/zoo_oracles.h"
 
 namespace ptfold::harness {
 namespace {

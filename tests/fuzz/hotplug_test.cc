@@ -166,10 +166,12 @@ TEST(Hotplug, memstart_addr_follows_arm64_memblock_init) {
   EXPECT_EQ(memstart("arm64-16k-va36", {0, 40 * G, 40, 0}), 8 * G);
 }
 
-// mhp_get_pluggable_range() against the linear map as
-// arch/arm64/include/asm/memory.h lays it out: PAGE_OFFSET = -2^VA_BITS, the reachable start
-// -2^vabits_actual, PAGE_END = -2^(VA_BITS_MIN - 1), shifted by PHYS_OFFSET
-// and clamped at 0 - on every arm64 geometry and several boot memories.
+// mhp_get_pluggable_range() against the linear map of the geometry's
+// LinuxView (the arm64 model owns its layout, PAGE_END = _PAGE_END(VA_BITS_MIN)
+// included): [reachable start, PAGE_END) shifted by PHYS_OFFSET and clamped
+// at 0 - on every arm64 geometry and several boot memories. PAGE_OFFSET and
+// the reachable start are checked against the catalogue row (-2^VA_BITS,
+// -2^vabits_actual).
 TEST(Hotplug, pluggable_range_is_the_linear_map_on_every_geometry) {
   // Every PA width up to the geometry's, boot memory low and high, KASLR off,
   // at its extremes and in between.
@@ -184,9 +186,11 @@ TEST(Hotplug, pluggable_range_is_the_linear_map_on_every_geometry) {
     if (g.arch != ref::Arch::kArm64) continue;
     const tgt::VariantInfo& v = *tgt::find_variant(variant_for(g));
     auto t = tgt::make_variant<u64>(v.name, harness::config_for(g), machine_for(g.page_shift));
-    const unsigned va_bits_min = g.va_bits <= 48 ? g.va_bits : g.page_shift == 14 ? 47 : 48;
-    const u64 page_offset = u64{0} - (u64{1} << g.va_bits);
-    const u64 start = u64{0} - (u64{1} << g.vabits_actual), end = u64{0} - (u64{1} << (va_bits_min - 1));
+    const tgt::LinearMap& lm = harness::upstream_view(g).linear_map;
+    const u64 page_offset = lm.page_offset, start = lm.start, end = lm.end;
+    EXPECT_EQ(page_offset, u64{0} - (u64{1} << g.va_bits)) << g.name;
+    EXPECT_EQ(start, u64{0} - (u64{1} << g.vabits_actual)) << g.name;
+    EXPECT_LT(start, end) << g.name << ": PAGE_END above the reachable start";
     for (const tgt::arm64::BootMemory& mem : mems) {
       if (mem.parange > pa_bits_for(v, g)) continue;
       const u64 phys_offset = tgt::arm64::arm64_memblock_init(*t, mem);

@@ -1,9 +1,12 @@
-// Focused oracles for x86-64 and RISC-V boot/KVM helpers that sit beside the
-// page-table walk (docs/bugs.md ZOO-10, ZOO-11, ZOO-12, ZOO-16): each runs a
-// variant's helper on simulated memory and judges it with the reference
-// (walk, satp WARL rule, leaf sizes). Every function returns findings as
-// strings whose first word group is the dedup key `<class>: <helper> on
-// <geometry>`; an empty result means the helper behaved.
+// The focused oracles of the x86-64 and RISC-V boot/KVM helpers beside the
+// page-table walk (docs/bugs.md ZOO-10, ZOO-11, ZOO-12, ZOO-16), for the unit
+// tests of tests/arch/ only: each runs a variant's helper on MemEnv and judges
+// it with the reference (walk, satp WARL rule, leaf sizes). They own no fact:
+// the layout and rules come from reference/, the folding from the LinuxView;
+// the fuzzers' engine for the same helpers is fuzz/boot_ops.cc. Every
+// function returns findings as strings whose first word group is the dedup
+// key `<class>: <helper> on <geometry>`; an empty result means the helper
+// behaved.
 #pragma once
 
 #include <fmt/format.h>
@@ -188,6 +191,8 @@ class SatpEnv : public MemEnv {
   u64 satp_ = 0;
   std::vector<std::string> findings_;
 };
+
+static_assert(tgt::LinuxEnv<SatpEnv, u64> && tgt::EnvSatp<SatpEnv>);
 
 inline std::vector<std::string> check_set_satp_mode(std::string_view variant, const ref::Geometry& g,
                                                     u64 set_satp_mode_pmd = 0x80200000) {
