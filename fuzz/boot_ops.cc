@@ -1,7 +1,7 @@
-// Boot ops: a separate small environment whose early tables are each their
-// own exact-size host allocation (so an index past a table is a wild access
-// here, and a heap-buffer-overflow for ASan if this check were skipped), the
-// model's BootHelpers, and the oracles from reference/.
+// Boot ops: a separate small environment whose early tables are each a page
+// with an inaccessible page after it (so an index past a table is a wild
+// access here, and a fault if this check were skipped), the model's
+// BootHelpers, and the oracles from reference/.
 #include "fuzz/boot_ops.h"
 
 #include <fmt/format.h>
@@ -14,6 +14,8 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+
+#include <sys/mman.h>
 
 #include "base/static_vec.h"
 #include "fuzz/reader.h"
@@ -52,24 +54,36 @@ BootHelpers::Offer offer_of(OpKind k) {
   throw f;
 }
 
-// The Env of boot ops: up to kObjects page-sized tables, each a separate
-// host allocation, handed out in order and zeroed again after every op, with
+// The Env of boot ops: up to kObjects page-sized tables, each followed by an
+// inaccessible page, handed out in order and zeroed again after every op, with
 // accesses checked against the ones handed out (the memory core,
 // harness/table_memory.h); the root register for probes (the RISC-V model's
 // CSR hooks).
 class BootEnv {
  public:
   static constexpr int kObjects = 6;
+  // The tables sit at a fixed address where the kernel lets us (one slot per
+  // page size, below the machine's arena): their addresses, and the
+  // phys_base and PAs that reports print, are then the same on every run.
+  // Elsewhere, wherever mmap puts them.
+  static constexpr u64 kHint = u64{0x7d} << 40;
   explicit BootEnv(unsigned page_shift) : page_size_(u64{1} << page_shift) {
-    for (auto& o : objs_) {
-      o = static_cast<unsigned char*>(std::aligned_alloc(page_size_, page_size_));
-      if (!o) throw std::bad_alloc();
-      std::memset(o, 0, page_size_);
+    const size_t bytes = (2 * kObjects + 1) * page_size_;  // + 1: room to align to the page size
+    void* const fixed = reinterpret_cast<void*>(kHint + (u64{page_shift} << 32));
+    map_ = mmap(fixed, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (map_ != fixed) {
+      if (map_ != MAP_FAILED) munmap(map_, bytes);  // kernels before 4.17 take the flag as a hint
+      map_ = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
+    if (map_ == MAP_FAILED) throw std::bad_alloc();
+    map_bytes_ = bytes;
+    const u64 base = (reinterpret_cast<u64>(map_) + page_size_ - 1) & ~(page_size_ - 1);
+    for (int i = 0; i < kObjects; ++i) {
+      objs_[i] = reinterpret_cast<unsigned char*>(base + 2 * static_cast<u64>(i) * page_size_);
+      if (mprotect(objs_[i] + page_size_, page_size_, PROT_NONE) != 0) throw std::bad_alloc();
     }
   }
-  ~BootEnv() {
-    for (auto* o : objs_) std::free(o);
-  }
+  ~BootEnv() { munmap(map_, map_bytes_); }
   BootEnv(const BootEnv&) = delete;
   BootEnv& operator=(const BootEnv&) = delete;
 
@@ -196,6 +210,8 @@ class BootEnv {
   }
 
   u64 page_size_;
+  void* map_ = nullptr;
+  size_t map_bytes_ = 0;
   unsigned char* objs_[kObjects] = {};
   int used_ = 0;
   Mem mem_;

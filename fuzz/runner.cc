@@ -487,6 +487,15 @@ class Runner {
     check_counters(op.mm);
   }
 
+  // Where the lockless walk read an entry: an address of the simulated
+  // memory (at a fixed place: the same on every run), or a copy elsewhere -
+  // the caller's stack copy, whose host address differs from run to run and
+  // so is not printed.
+  std::string where_read(u64 ptr) const {
+    if (ptr >= m_.arena_base() && ptr - m_.arena_base() < m_.arena_size()) return fmt::format("{:#x}", ptr);
+    return "a copy outside the simulated memory (the caller's stack copy)";
+  }
+
   void gup(const Op& op) {
     if (op.mm == kKernelMm) return;
     MmState& st = mms_[op.mm];
@@ -519,9 +528,9 @@ class Runner {
         fail("walk-mismatch", offset_helper(static_cast<Level>(rd), true),
              fmt::format("gup_fast va {:#x}: at hardware level {} the {} entry\n"
                          "expected: {:#018x} (read by the hardware at pa {:#x})\n"
-                         "actual:   {:#018x} (read by the lockless walk through {:#x})",
+                         "actual:   {:#018x} (read by the lockless walk through {})",
                          op.va, g_.hw[stp.hw].name, tgt::level_name(static_cast<Level>(rd)), stp.desc, stp.entry,
-                         r.val[rd], r.ptr[rd]));
+                         r.val[rd], where_read(r.ptr[rd])));
     }
     const Mapping* want = find_mapping(st, op.va);
     if (want && (!r.leaf || t_->pte_to_phys_leaf(r.leaf_value) != want->pa))

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include <sys/mman.h>
+
 #include "fuzz/decode.h"
 #include "fuzz/reader.h"
 #include "harness/compare.h"
@@ -21,7 +23,7 @@ using tgt::Level;
 
 namespace {
 
-// The Env of fuzz_walk: eight host pages - two for the pgd (a page, a slab
+// The Env of fuzz_walk: eight pages - two for the pgd (a page, a slab
 // object or x86 PTI's order-1 pair), six for the other tables - with
 // accesses checked against the tables handed out (the memory core,
 // harness/table_memory.h) and the entries written zeroed after each input.
@@ -29,12 +31,29 @@ class WalkEnv {
  public:
   static constexpr int kPages = 8;
   static constexpr int kTablePages = 6;
+  // The pages sit, with an inaccessible page on each side, at a fixed
+  // address where the kernel lets us (one slot per page size, below the
+  // machine's arena and the boot ops' tables): the addresses and PAs a
+  // finding prints are then the same on every run. Elsewhere, wherever mmap
+  // puts them. Aligned to two pages (x86 PTI's order-1 pgd).
+  static constexpr u64 kHint = u64{0x7c} << 40;
   explicit WalkEnv(unsigned page_shift) : page_size_(u64{1} << page_shift) {
-    base_ = static_cast<unsigned char*>(std::aligned_alloc(2 * page_size_, kPages * page_size_));
-    if (!base_) throw std::bad_alloc();
-    std::memset(base_, 0, kPages * page_size_);
+    map_bytes_ = (kPages + 4) * page_size_;
+    void* const fixed = reinterpret_cast<void*>(kHint + (u64{page_shift} << 32));
+    map_ = mmap(fixed, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (map_ != fixed) {
+      if (map_ != MAP_FAILED) munmap(map_, map_bytes_);  // kernels before 4.17 take the flag as a hint
+      map_ = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
+    if (map_ == MAP_FAILED) throw std::bad_alloc();
+    const u64 align = 2 * page_size_;
+    const u64 b = (reinterpret_cast<u64>(map_) + page_size_ + align - 1) & ~(align - 1);
+    base_ = reinterpret_cast<unsigned char*>(b);
+    if (mprotect(base_ - page_size_, page_size_, PROT_NONE) != 0 ||
+        mprotect(base_ + kPages * page_size_, page_size_, PROT_NONE) != 0)
+      throw std::bad_alloc();
   }
-  ~WalkEnv() { std::free(base_); }
+  ~WalkEnv() { munmap(map_, map_bytes_); }
   WalkEnv(const WalkEnv&) = delete;
   WalkEnv& operator=(const WalkEnv&) = delete;
 
@@ -133,6 +152,8 @@ class WalkEnv {
   }
 
   u64 page_size_;
+  void* map_ = nullptr;
+  size_t map_bytes_ = 0;
   unsigned char* base_ = nullptr;
   const std::string* geometry_ = nullptr;
   u64 phys_offset_ = 0;
