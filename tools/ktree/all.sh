@@ -79,7 +79,7 @@ if ((par > 1)); then
     printf '%s\n' "${jobs[@]}" | LC_ALL=C sort | cut -d' ' -f2- |
       PTF_TREE=$tree PTF_BUILD=$here/build.sh PTF_NOPREP="${noprep[*]}" xargs -P "$par" -L1 bash -c '
         "$PTF_BUILD" --tree "$PTF_TREE" --geometry "$1" $([[ $2 == - ]] || echo --overlay "$2") --quiet $PTF_NOPREP >/dev/null 2>&1 || true' _ &
-    wait $!   # (in the background: bash runs the trap during `wait`, not during a foreground job)
+    wait $! || true   # (in the background: bash runs the trap during `wait`, not during a foreground job)
     printf 'ptfold: build phase: %d builds, %d at a time, %.0f s\n' "${#jobs[@]}" "$par" "$(echo "$(date +%s.%N) - $t0" | bc)"
   fi
 fi
