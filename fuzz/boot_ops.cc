@@ -17,6 +17,7 @@
 
 #include <sys/mman.h>
 
+#include "base/fixed_map.h"
 #include "base/static_vec.h"
 #include "fuzz/reader.h"
 #include "harness/binding.h"
@@ -62,28 +63,17 @@ BootHelpers::Offer offer_of(OpKind k) {
 class BootEnv {
  public:
   static constexpr int kObjects = 6;
-  // The tables sit at a fixed address where the kernel lets us (one slot per
-  // page size, below the machine's arena): their addresses, and the
-  // phys_base and PAs that reports print, are then the same on every run.
-  // Elsewhere, wherever mmap puts them.
-  static constexpr u64 kHint = u64{0x7d} << 40;
-  explicit BootEnv(unsigned page_shift) : page_size_(u64{1} << page_shift) {
-    const size_t bytes = (2 * kObjects + 1) * page_size_;  // + 1: room to align to the page size
-    void* const fixed = reinterpret_cast<void*>(kHint + (u64{page_shift} << 32));
-    map_ = mmap(fixed, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-    if (map_ != fixed) {
-      if (map_ != MAP_FAILED) munmap(map_, bytes);  // kernels before 4.17 take the flag as a hint
-      map_ = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    }
-    if (map_ == MAP_FAILED) throw std::bad_alloc();
-    map_bytes_ = bytes;
-    const u64 base = (reinterpret_cast<u64>(map_) + page_size_ - 1) & ~(page_size_ - 1);
+  // The tables sit at a fixed address (base/fixed_map.h): their addresses,
+  // and the phys_base and PAs that reports print, are the same on every run.
+  explicit BootEnv(unsigned page_shift)
+      : page_size_(u64{1} << page_shift),
+        map_((u64{0x7d} << 40) + (u64{page_shift} << 32), (2 * kObjects + 1) * page_size_) {  // + 1: to align
+    const u64 base = map_.aligned(page_size_);
     for (int i = 0; i < kObjects; ++i) {
       objs_[i] = reinterpret_cast<unsigned char*>(base + 2 * static_cast<u64>(i) * page_size_);
       if (mprotect(objs_[i] + page_size_, page_size_, PROT_NONE) != 0) throw std::bad_alloc();
     }
   }
-  ~BootEnv() { munmap(map_, map_bytes_); }
   BootEnv(const BootEnv&) = delete;
   BootEnv& operator=(const BootEnv&) = delete;
 
@@ -210,8 +200,7 @@ class BootEnv {
   }
 
   u64 page_size_;
-  void* map_ = nullptr;
-  size_t map_bytes_ = 0;
+  FixedMapping map_;
   unsigned char* objs_[kObjects] = {};
   int used_ = 0;
   Mem mem_;

@@ -29,26 +29,17 @@ namespace ptfold::fuzz {
 
 using tgt::Level;
 
+// The arena: mmap (base/fixed_map.h: at a fixed address, so table
+// addresses, the PAs derived from them and a Bad page state's pfn are the
+// same on every run, and so is every report), over-allocated by a page so it
+// can be aligned to the page size. Untouched pages cost no RSS, and ASan
+// watches it through our manual poisoning (freed pages and slab redzones).
 Machine::Machine(unsigned page_shift)
-    : page_shift_(page_shift), page_size_(u64{1} << page_shift), pages_(kArenaPages) {
-  // mmap, over-allocated by a page so the arena can be aligned to the page
-  // size: untouched pages cost no RSS, and ASan watches it through our
-  // manual poisoning (freed pages and slab redzones).
-  // At a fixed address where the kernel lets us (one slot per page size, in
-  // the user half's high memory that ASan leaves to the program): table
-  // addresses, the PAs derived from them and a Bad page state's pfn are
-  // then the same on every run, and so is every report. Elsewhere, wherever
-  // mmap puts it.
-  const size_t bytes = (kArenaPages + 1) * page_size_;
-  void* const fixed = reinterpret_cast<void*>(kArenaHint + (u64{page_shift} << 32));
-  arena_ = mmap(fixed, bytes, PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-  if (arena_ != fixed) {
-    if (arena_ != MAP_FAILED) munmap(arena_, bytes);  // kernels before 4.17 take the flag as a hint
-    arena_ = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  }
-  if (arena_ == MAP_FAILED) throw std::bad_alloc();
-  base_ = (reinterpret_cast<u64>(arena_) + page_size_ - 1) & ~(page_size_ - 1);
+    : page_shift_(page_shift),
+      page_size_(u64{1} << page_shift),
+      arena_(kArenaHint + (u64{page_shift} << 32), (kArenaPages + 1) * page_size_, MAP_NORESERVE),
+      base_(arena_.aligned(page_size_)),
+      pages_(kArenaPages) {
   PTFOLD_POISON(base_, kArenaPages * page_size_);
   free_.reserve(kArenaPages);
   quarantine_.reserve(kArenaPages);
@@ -58,7 +49,6 @@ Machine::Machine(unsigned page_shift)
 
 Machine::~Machine() {
   PTFOLD_UNPOISON(base_, kArenaPages * page_size_);
-  munmap(arena_, (kArenaPages + 1) * page_size_);
 }
 
 void Machine::reset(u64 phys_offset, unsigned slab_slot, PageTypeEncoding enc) {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/fixed_map.h"
 #include "base/word.h"
 #include "fuzz/finding.h"
 #include "targets/linux.h"
@@ -175,8 +176,8 @@ class Machine {
 
   unsigned page_shift_;
   u64 page_size_;
-  void* arena_ = nullptr;
-  u64 base_ = 0;
+  FixedMapping arena_;
+  u64 base_;
   std::vector<Page> pages_;
   size_t watermark_ = 0;           // pages [0, watermark_) have been handed out
   std::vector<size_t> free_;       // LIFO

@@ -10,6 +10,8 @@
 
 #include <sys/mman.h>
 
+#include "base/fixed_map.h"
+
 #include "fuzz/decode.h"
 #include "fuzz/reader.h"
 #include "harness/compare.h"
@@ -32,28 +34,16 @@ class WalkEnv {
   static constexpr int kPages = 8;
   static constexpr int kTablePages = 6;
   // The pages sit, with an inaccessible page on each side, at a fixed
-  // address where the kernel lets us (one slot per page size, below the
-  // machine's arena and the boot ops' tables): the addresses and PAs a
-  // finding prints are then the same on every run. Elsewhere, wherever mmap
-  // puts them. Aligned to two pages (x86 PTI's order-1 pgd).
-  static constexpr u64 kHint = u64{0x7c} << 40;
-  explicit WalkEnv(unsigned page_shift) : page_size_(u64{1} << page_shift) {
-    map_bytes_ = (kPages + 4) * page_size_;
-    void* const fixed = reinterpret_cast<void*>(kHint + (u64{page_shift} << 32));
-    map_ = mmap(fixed, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-    if (map_ != fixed) {
-      if (map_ != MAP_FAILED) munmap(map_, map_bytes_);  // kernels before 4.17 take the flag as a hint
-      map_ = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    }
-    if (map_ == MAP_FAILED) throw std::bad_alloc();
-    const u64 align = 2 * page_size_;
-    const u64 b = (reinterpret_cast<u64>(map_) + page_size_ + align - 1) & ~(align - 1);
-    base_ = reinterpret_cast<unsigned char*>(b);
+  // address (base/fixed_map.h: the same addresses and PAs in findings on
+  // every run), aligned to two pages (x86 PTI's order-1 pgd).
+  explicit WalkEnv(unsigned page_shift)
+      : page_size_(u64{1} << page_shift),
+        map_((u64{0x7c} << 40) + (u64{page_shift} << 32), (kPages + 4) * page_size_),
+        base_(reinterpret_cast<unsigned char*>(map_.aligned(2 * page_size_, page_size_))) {
     if (mprotect(base_ - page_size_, page_size_, PROT_NONE) != 0 ||
         mprotect(base_ + kPages * page_size_, page_size_, PROT_NONE) != 0)
       throw std::bad_alloc();
   }
-  ~WalkEnv() { munmap(map_, map_bytes_); }
   WalkEnv(const WalkEnv&) = delete;
   WalkEnv& operator=(const WalkEnv&) = delete;
 
@@ -152,9 +142,8 @@ class WalkEnv {
   }
 
   u64 page_size_;
-  void* map_ = nullptr;
-  size_t map_bytes_ = 0;
-  unsigned char* base_ = nullptr;
+  FixedMapping map_;
+  unsigned char* base_;
   const std::string* geometry_ = nullptr;
   u64 phys_offset_ = 0;
   unsigned pgd_slot_ = 0;
