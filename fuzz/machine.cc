@@ -66,6 +66,8 @@ void Machine::reset(u64 phys_offset, unsigned slab_slot, PageTypeEncoding enc) {
   quarantine_.clear();
   gather_.clear();
   nr_stack_copies_ = 0;
+  race_levels_ = 0;
+  nr_raced_ = 0;
   phys_offset_ = phys_offset;
   slab_slot_ = slab_slot;
   enc_ = enc;
@@ -467,6 +469,37 @@ void Machine::tlb_finish_mmu(tgt::MmuGather&) {
     const size_t i = gather_copy_[k];
     free_pages(page_va(i), pages_[i].order, pages_[i].freed_by);
   }
+}
+
+void Machine::arm_lockless_race(unsigned levels) {
+  race_levels_ = levels & 0xf;  // pgd..pmd: a pte has no descent after it
+  nr_raced_ = 0;
+}
+
+void Machine::lockless_snapshot(Level lvl, u64 ptr) {
+  if (!(race_levels_ & (1u << static_cast<unsigned>(lvl))) || raced(ptr)) return;
+  // Only live table memory has another writer: a folded level's copy of
+  // its parent's copy lives on the walker's stack.
+  size_t i = 0;
+  const Page* p = (ptr & 7) ? nullptr : page_of(ptr, &i);
+  if (!p || p->state != State::kAllocated) return;
+  u64 old;
+  std::memcpy(&old, reinterpret_cast<const void*>(ptr), 8);
+  if (old == 0) return;
+  raced_[nr_raced_++] = {ptr, old};
+  const u64 zero = 0;
+  std::memcpy(reinterpret_cast<void*>(ptr), &zero, 8);  // pXd_clear() on the other CPU
+}
+
+void Machine::end_lockless_race() {
+  for (int k = nr_raced_ - 1; k >= 0; --k) std::memcpy(reinterpret_cast<void*>(raced_[k].ptr), &raced_[k].old, 8);
+  race_levels_ = 0;
+}
+
+bool Machine::raced(u64 ptr) const {
+  for (int k = 0; k < nr_raced_; ++k)
+    if (raced_[k].ptr == ptr) return true;
+  return false;
 }
 
 void Machine::stack_copy_push(u64 addr) {

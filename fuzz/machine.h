@@ -97,6 +97,21 @@ class Machine {
   // gup_fast's on-stack entry copies (targets/mm/gup.h).
   void stack_copy_push(u64 addr);
   void stack_copy_pop();
+  // A writer racing fast GUP (docs/oracles.md O11). Armed with the levels
+  // (bit 1 << level, pgd..pmd) it strikes at: when the lockless walk has
+  // copied a present entry of such a level (lockless_snapshot(), called by
+  // targets/mm/gup.h), the writer clears the live entry before the walk
+  // descends, as free_pgtables() clears a pXd on another CPU or khugepaged's
+  // collapse clears a pmd. The table below stays allocated (the walk may
+  // still be in it: the RCU-delayed table free). end_lockless_race() puts
+  // the entries back - khugepaged's path when a collapse fails - so the
+  // scenario's tables are as the other ops left them, and disarms.
+  void arm_lockless_race(unsigned levels);
+  void lockless_snapshot(tgt::Level lvl, u64 ptr);
+  void end_lockless_race();
+  // The writer cleared the entry at `ptr` during this walk.
+  bool raced(u64 ptr) const;
+  int nr_raced() const { return nr_raced_; }
   // swapper_pg_dir, read-only once the kernel has booted: write() into it
   // is a fault ("ro-write"), set_swapper_pgd() - the fixmap path the arm64
   // set_pXd() helpers take for it - is the one way in. 0 until the runner
@@ -186,6 +201,12 @@ class Machine {
   std::vector<size_t> gather_copy_;  // tlb_finish_mmu's snapshot (kArenaPages)
   u64 stack_copies_[8] = {};
   int nr_stack_copies_ = 0;
+  unsigned race_levels_ = 0;
+  struct Raced {
+    u64 ptr, old;
+  };
+  Raced raced_[tgt::kLevels] = {};
+  int nr_raced_ = 0;
   u64 phys_offset_ = 0;
   unsigned slab_slot_ = 1;
   PageTypeEncoding enc_ = PageTypeEncoding::kPgty;
@@ -202,7 +223,8 @@ class Machine {
 
 static_assert(tgt::LinuxEnv<Machine, u64>);
 static_assert(tgt::EnvHigherOrderPages<Machine> && tgt::EnvScan<Machine> && tgt::EnvReadOnlySwapper<Machine> &&
-              tgt::EnvWarnOn<Machine> && tgt::EnvBadEntry<Machine> && tgt::EnvStackCopies<Machine>);
+              tgt::EnvWarnOn<Machine> && tgt::EnvBadEntry<Machine> && tgt::EnvStackCopies<Machine> &&
+              tgt::EnvLocklessRace<Machine>);
 
 template <class Stop>
 u64 Machine::scan(u64 ptr, u64 n, tgt::Level lvl, Stop&& stop) {

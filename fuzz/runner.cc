@@ -496,6 +496,9 @@ class Runner {
     return "a copy outside the simulated memory (the caller's stack copy)";
   }
 
+  // gup: fast GUP's lockless walk of one page; gup-race: the same walk with
+  // a writer on another CPU clearing the live entry of each `race` level
+  // right after the walk copied it (Machine::arm_lockless_race, O11).
   void gup(const Op& op) {
     if (op.mm == kKernelMm) return;
     MmState& st = mms_[op.mm];
@@ -504,14 +507,32 @@ class Runner {
     ++out_.checks;
     struct Lockless {
       Machine& m;
-      explicit Lockless(Machine& mm) : m(mm) { m.set_lockless(true); }
-      ~Lockless() { m.set_lockless(false); }
+      Lockless(Machine& mm, unsigned race) : m(mm) {
+        m.set_lockless(true);
+        m.arm_lockless_race(race);
+      }
+      ~Lockless() {
+        m.end_lockless_race();
+        m.set_lockless(false);
+      }
     };
     tgt::GupResult r;
     {
-      Lockless guard(m_);
+      Lockless guard(m_, op.kind == OpKind::kGupRace ? op.race : 0);
       r = tgt::gup_fast(*t_, st.mm, op.va);
     }
+    // What the walk may read after the writer cleared an entry: the cleared
+    // value, through the live pointer - a folded level re-reads its parent's
+    // entry, each level loading it once - and from there on through the
+    // copies of it (the compile-time folded levels below pass &copy down).
+    // It may stop on it (the kernel's gup_fast then falls back to the slow
+    // path); anything else it read must be what the tables hold.
+    auto saw_clear = [&](int lvl) {
+      if (r.val[lvl] != 0) return false;
+      for (int k = 0; k <= lvl; ++k)
+        if (r.val[k] == 0 && m_.raced(r.ptr[k])) return true;
+      return false;
+    };
     const ref::Half& h = half_of(op.mm);
     const ref::WalkResult<u64> hw =
         ref::walk_half(g_, half_index(op.mm), op.va, t_->hw_root(m_.pa(st.mm.pgd), h.upper), m_);
@@ -523,7 +544,7 @@ class Runner {
       const int rd = static_cast<int>(v_.reader_of(stp.hw));
       // Addresses, not raw values: x86 PTI's kernel copy of a user pgd entry
       // carries _PAGE_NX that the user copy the hardware reads does not.
-      if (rd <= r.depth &&
+      if (rd <= r.depth && !saw_clear(rd) &&
           t_->page_paddr(static_cast<Level>(rd), r.val[rd]) != t_->page_paddr(static_cast<Level>(rd), stp.desc))
         fail("walk-mismatch", offset_helper(static_cast<Level>(rd), true),
              fmt::format("gup_fast va {:#x}: at hardware level {} the {} entry\n"
@@ -533,7 +554,7 @@ class Runner {
                          r.val[rd], where_read(r.ptr[rd])));
     }
     const Mapping* want = find_mapping(st, op.va);
-    if (want && (!r.leaf || t_->pte_to_phys_leaf(r.leaf_value) != want->pa))
+    if (want && (!r.leaf || t_->pte_to_phys_leaf(r.leaf_value) != want->pa) && !(!r.leaf && saw_clear(r.depth)))
       fail("walk-mismatch", "gup_fast",
            fmt::format("gup_fast va {:#x} is mapped\nexpected: a present {} leaf for pa {:#x}\nactual:   {}", op.va,
                        tgt::level_name(want->leaf), want->pa,
@@ -604,6 +625,7 @@ class Runner {
   void exec_unmap(const Op& op) { unmap(op); }
   void exec_munmap(const Op& op) { munmap(op); }
   void exec_gup(const Op& op) { gup(op); }
+  void exec_gup_race(const Op& op) { gup(op); }
   void exec_hot_add(const Op& op) { hot_add(op); }
   void exec_hot_remove(const Op& op) { hot_remove(op); }
   void exec_debug_vm(const Op& op) {

@@ -177,6 +177,13 @@ static void normalise(Op& op, const ref::Geometry& g, const PairFacts& facts, un
       if (op.len - 1 > h.va_hi - op.va) op.len = h.va_hi - op.va + 1;
       break;
     }
+    case OpKind::kGupRace:
+      // The writer strikes at pgd..pmd (a pte has no descent after it), at
+      // one level at least: without one the op is gup.
+      op.va = place_in_half(h, op.va, g.page_size());
+      op.race &= 0xf;
+      if (op.race == 0) op.race = 1;
+      break;
     case OpKind::kDebugVm:
       op.mm = 0;
       op.va = place_in_half(h, op.va, g.page_size());
@@ -262,6 +269,16 @@ void decode_munmap(Reader& r, const Ctx& c, Op& op) {
 void encode_munmap(std::vector<uint8_t>& out, const Ctx& c, const Op& op) {
   put_va(out, op.va);
   put_le(out, std::min<u64>((op.len >> c.g.page_shift) - 1, 0xffff), 2);
+}
+
+// gup-race: raced levels (bits 0-3: pgd..pmd), then VA.
+void decode_gup_race(Reader& r, const Ctx& c, Op& op) {
+  op.race = r.u8() & 0xf;
+  op.va = decode_va(r, c.g, half_for(c.g, op.mm));
+}
+void encode_gup_race(std::vector<uint8_t>& out, const Ctx&, const Op& op) {
+  out.push_back(static_cast<uint8_t>(op.race & 0xf));
+  put_va(out, op.va);
 }
 
 void decode_none(Reader&, const Ctx&, Op&) {}
@@ -415,7 +432,7 @@ std::string mm_name(int mm) { return mm == kKernelMm ? "kernel" : fmt::format("m
 
 std::string race_text(unsigned race) {
   std::string s;
-  for (int l = 1; l < tgt::kLevels; ++l)
+  for (int l = 0; l < tgt::kLevels; ++l)
     if (race & (1u << l)) s += (s.empty() ? "" : ",") + std::string(tgt::level_name(static_cast<Level>(l)));
   return s;
 }

@@ -135,6 +135,15 @@ concept EnvStackCopies = requires(E& e, u64 p) {
   e.stack_copy_pop();
 };
 
+// A writer racing fast GUP's lockless walk: right after the walk copies an
+// entry (READ_ONCE into its stack local) and before it descends, another
+// CPU may clear or change the live entry, as free_pgtables() or a collapse
+// does; the descent must use the copy. gup_fast tells an env that has it
+// each time it took a copy, so the env can be that writer.
+//   void lockless_snapshot(Level l, u64 ptr)   the walk copied *ptr (level l)
+template <class E>
+concept EnvLocklessRace = requires(E& e, Level l, u64 p) { e.lockless_snapshot(l, p); };
+
 // The RISC-V satp CSR: writes follow the CPU's rule (WARL), the swap
 // returns the old value (set_satp_mode() requires it).
 //   void csr_write_satp(u64 v)

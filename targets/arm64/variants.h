@@ -87,6 +87,23 @@ class LocklessStackcopy : public Arm64<W, Env> {
   }
 };
 
+// A hazard the comment above arm64's p4d_offset_lockless_folded() names:
+// a lockless helper must build the next pointer from the caller's copy,
+// which the walk checked, not from the live entry, which another CPU may
+// have cleared since. This 5-level p4d_offset_lockless() re-reads *pgdp
+// (p4d_offset(pgdp, addr) where the copy should be used). Without a
+// concurrent writer the live entry equals the copy and every check passes;
+// with one (gup-race), the walk descends through the cleared entry.
+template <class W, class Env>
+class LocklessReread : public Arm64<W, Env> {
+ public:
+  using Arm64<W, Env>::Arm64;
+  W p4d_offset_lockless(const W& pgdp, const W& pgd, const W& addr) override {
+    if (this->cfg_.PGTABLE_LEVELS < 5 || !this->pgtable_l5_enabled()) return Arm64<W, Env>::p4d_offset_lockless(pgdp, pgd, addr);
+    return this->env_.va(this->pgd_page_paddr(this->env_.read(pgdp, Level::kPgd))) + (this->p4d_index(addr) << 3);
+  }
+};
+
 // ZOO-03: set_pud() before 90e636f60b76 ("arm64: mm: Make PUD folding
 // check in set_pud() a runtime check", v6.9) took the swapper_pg_dir detour
 // only under __PAGETABLE_PUD_FOLDED, i.e. CONFIG_PGTABLE_LEVELS <= 3. Where

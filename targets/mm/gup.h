@@ -68,6 +68,13 @@ u64 addr_of(const u64& local) {
   return reinterpret_cast<u64>(&local);
 }
 
+// The walk has its copy of the entry at `ptr`: from here on the live entry
+// may change under it (EnvLocklessRace).
+template <class Env>
+void copied(Env& env, Level l, u64 ptr) {
+  if constexpr (EnvLocklessRace<Env>) env.lockless_snapshot(l, ptr);
+}
+
 // gup_fast_pte_range(pmd, pmdp, addr, ...): ptep = pte_offset_map(&pmd, addr).
 template <class Env>
 void pte_range(LinuxPageTable<u64, Env>& t, u64 pmd_copy_addr, u64 addr, GupResult& r) {
@@ -90,6 +97,7 @@ void pmd_range(LinuxPageTable<u64, Env>& t, StackCopies& s, u64 pudp, u64 pud_co
   u64& pmd = s.pmd();
   pmd = t.env().read(pmdp, Level::kPmd);  // pmdp_get_lockless
   StackCopy<Env> guard(t.env(), &pmd);
+  copied(t.env(), Level::kPmd, pmdp);
   r.val[3] = pmd;
   r.depth = 3;
   if (!to_bool(t.pmd_present(pmd))) return;
@@ -109,6 +117,7 @@ void pud_range(LinuxPageTable<u64, Env>& t, StackCopies& s, u64 p4dp, u64 p4d_co
   u64& pud = s.pud();
   pud = t.env().read(pudp, Level::kPud);  // READ_ONCE(*pudp)
   StackCopy<Env> guard(t.env(), &pud);
+  copied(t.env(), Level::kPud, pudp);
   r.val[2] = pud;
   r.depth = 2;
   if (!to_bool(t.pud_present(pud))) return;
@@ -128,6 +137,7 @@ void p4d_range(LinuxPageTable<u64, Env>& t, StackCopies& s, u64 pgdp, u64 pgd_co
   u64& p4d = s.p4d();
   p4d = t.env().read(p4dp, Level::kP4d);  // READ_ONCE(*p4dp)
   StackCopy<Env> guard(t.env(), &p4d);
+  copied(t.env(), Level::kP4d, p4dp);
   r.val[1] = p4d;
   r.depth = 1;
   if (!to_bool(t.p4d_present(p4d))) return;
@@ -152,6 +162,7 @@ __attribute__((no_sanitize("address"))) GupResult gup_fast(LinuxPageTable<u64, E
   u64& pgd = s.pgd();
   pgd = t.env().read(pgdp, Level::kPgd);  // READ_ONCE(*pgdp)
   gup_detail::StackCopy<Env> guard(t.env(), &pgd);
+  gup_detail::copied(t.env(), Level::kPgd, pgdp);
   r.val[0] = pgd;
   r.depth = 0;
   if (to_bool(t.pgd_none(pgd))) return r;
