@@ -112,6 +112,20 @@ class Machine {
   // The writer cleared the entry at `ptr` during this walk.
   bool raced(u64 ptr) const;
   int nr_raced() const { return nr_raced_; }
+  // Whether level `lvl` of the walk's result `r` (a tgt::GupResult) read the
+  // cleared value legitimately: through the raced entry itself - a folded
+  // level re-reads its parent's entry, each level loading it once - or,
+  // once the walk saw the clear there, through the copies of it the
+  // compile-time folded levels below pass down. The walk may stop on it
+  // (the kernel's gup_fast then falls back to the slow path); anything else
+  // it read must be what the tables hold.
+  template <class GupResult>
+  bool read_the_clear(const GupResult& r, int lvl) const {
+    if (r.val[lvl] != 0) return false;
+    for (int k = 0; k <= lvl; ++k)
+      if (r.val[k] == 0 && raced(r.ptr[k])) return true;
+    return false;
+  }
   // swapper_pg_dir, read-only once the kernel has booted: write() into it
   // is a fault ("ro-write"), set_swapper_pgd() - the fixmap path the arm64
   // set_pXd() helpers take for it - is the one way in. 0 until the runner

@@ -521,18 +521,7 @@ class Runner {
       Lockless guard(m_, op.kind == OpKind::kGupRace ? op.race : 0);
       r = tgt::gup_fast(*t_, st.mm, op.va);
     }
-    // What the walk may read after the writer cleared an entry: the cleared
-    // value, through the live pointer - a folded level re-reads its parent's
-    // entry, each level loading it once - and from there on through the
-    // copies of it (the compile-time folded levels below pass &copy down).
-    // It may stop on it (the kernel's gup_fast then falls back to the slow
-    // path); anything else it read must be what the tables hold.
-    auto saw_clear = [&](int lvl) {
-      if (r.val[lvl] != 0) return false;
-      for (int k = 0; k <= lvl; ++k)
-        if (r.val[k] == 0 && m_.raced(r.ptr[k])) return true;
-      return false;
-    };
+    auto saw_clear = [&](int lvl) { return m_.read_the_clear(r, lvl); };  // O11
     const ref::Half& h = half_of(op.mm);
     const ref::WalkResult<u64> hw =
         ref::walk_half(g_, half_index(op.mm), op.va, t_->hw_root(m_.pa(st.mm.pgd), h.upper), m_);

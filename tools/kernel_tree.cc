@@ -431,24 +431,38 @@ size_t check_differential(KernelRun& r, unsigned seed, unsigned random_vas, size
         ++checked;
         if (!h.upper) {
           // gup_fast(): the lockless walk on its stack copies reaches the
-          // same leaf (the machine names any read off the tables).
-          struct Lockless {
-            fuzz::Machine& m;
-            explicit Lockless(fuzz::Machine& mm) : m(mm) { m.set_lockless(true); }
-            ~Lockless() { m.set_lockless(false); }
-          };
-          tgt::GupResult g;
-          {
-            Lockless on(r.m);
-            g = tgt::gup_fast(*r.t, hm.mm(), mp.va);
+          // same leaf (the machine names any read off the tables); then the
+          // same walk with a writer clearing the live entry of one level,
+          // and of every level, right after the walk copied it (O11): the
+          // walk must reach the leaf through its copies or stop on the
+          // cleared entry it re-read, never descend through the live one.
+          for (unsigned race : {0u, 1u, 2u, 4u, 8u, 15u}) {
+            struct Lockless {
+              fuzz::Machine& m;
+              Lockless(fuzz::Machine& mm, unsigned race) : m(mm) {
+                m.set_lockless(true);
+                m.arm_lockless_race(race);
+              }
+              ~Lockless() {
+                m.end_lockless_race();
+                m.set_lockless(false);
+              }
+            };
+            tgt::GupResult g;
+            {
+              Lockless on(r.m, race);
+              g = tgt::gup_fast(*r.t, hm.mm(), mp.va);
+            }
+            const bool stopped_on_clear = !g.leaf && g.depth >= 0 && r.m.read_the_clear(g, g.depth);
+            if ((!g.leaf || r.t->__pte_to_phys(g.leaf_value) != mp.leaf_pa) && !stopped_on_clear)
+              finding(r, "walk-mismatch", "gup_fast",
+                      fmt::format("gup_fast va {:#x} is mapped{}\nexpected: a present pte leaf for pa {:#x}\n"
+                                  "actual:   {} at {} (value {:#x})",
+                                  mp.va, race ? fmt::format(", a writer clearing entries under the walk (race {:#x})", race) : "",
+                                  mp.leaf_pa, g.leaf ? "leaf" : "no leaf",
+                                  g.depth >= 0 ? tgt::level_name(static_cast<Level>(g.depth)) : "pgd", g.leaf_value));
+            ++*gup_walks;
           }
-          if (!g.leaf || r.t->__pte_to_phys(g.leaf_value) != mp.leaf_pa)
-            finding(r, "walk-mismatch", "gup_fast",
-                    fmt::format("gup_fast va {:#x} is mapped\nexpected: a present pte leaf for pa {:#x}\n"
-                                "actual:   {} at {} (value {:#x})",
-                                mp.va, mp.leaf_pa, g.leaf ? "leaf" : "no leaf",
-                                g.depth >= 0 ? tgt::level_name(static_cast<Level>(g.depth)) : "pgd", g.leaf_value));
-          ++*gup_walks;
         }
       }
       hm.teardown();

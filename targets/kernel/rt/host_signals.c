@@ -22,8 +22,20 @@ extern void ptf_privileged(const char *symbol, unsigned long long offset, int si
 extern unsigned long ptf_low_pa_region(unsigned long *size);
 extern void ptf_low_pa_fault(const char *symbol, unsigned long addr);
 
-unsigned long ptf_host_reserve(unsigned long size)
+unsigned long ptf_host_reserve(unsigned long size, unsigned long hint)
 {
+	/* At the first free slot from the hint on, so that an address inside it (a finding may print
+	 * one) is the same from run to run; anywhere if none of them is free. */
+	for (int i = 0; hint && i < 64; i++) {
+		void *want = (void *)(hint + 2ul * size * (unsigned long)i);
+		void *m = mmap(want, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+			       -1, 0);
+
+		if (m == want)
+			return (unsigned long)m;
+		if (m != MAP_FAILED)
+			munmap(m, size);  /* a kernel without MAP_FIXED_NOREPLACE took it as a hint */
+	}
 	void *m = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return m == MAP_FAILED ? 0 : (unsigned long)m;

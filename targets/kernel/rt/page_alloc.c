@@ -94,7 +94,9 @@ unsigned long ptf_va(unsigned long long pa)
 
 	if (!ptf_in_arena(va) && pa < PTF_LOW_PA_SIZE) {
 		if (!ptf_low_pa)
-			ptf_low_pa = ptf_host_reserve(PTF_LOW_PA_SIZE);
+			/* 1 GiB above the arena, which the harness places at a fixed address */
+			ptf_low_pa = ptf_host_reserve(PTF_LOW_PA_SIZE, (ptf_st.arena_base + ptf_st.arena_size + (1ul << 30)) &
+								       ~(PTF_LOW_PA_SIZE - 1));
 		if (ptf_low_pa)
 			return ptf_low_pa + (unsigned long)pa;
 	}

@@ -8,9 +8,10 @@
 
 extern void abort(void) __attribute__((noreturn));
 extern void *calloc(unsigned long n, unsigned long size);
-/* rt/host_signals.c: `size` bytes of inaccessible address space (0 if none), and the low-pa
- * region of page_alloc.c that its fault handler recognises */
-unsigned long ptf_host_reserve(unsigned long size);
+/* rt/host_signals.c: `size` bytes of inaccessible address space (0 if none; at `hint` or the first
+ * free slot after it, if any), and the low-pa region of page_alloc.c that its fault handler
+ * recognises */
+unsigned long ptf_host_reserve(unsigned long size, unsigned long hint);
 unsigned long ptf_low_pa_region(unsigned long *size);
 void ptf_low_pa_fault(const char *symbol, unsigned long addr);
 extern void free(void *p);
