@@ -75,6 +75,8 @@ void Machine::reset(u64 phys_offset, unsigned slab_slot, PageTypeEncoding enc) {
   current_mm_ = -1;
   lockless_mm_ = -1;
   lockless_ = false;
+  if (swapper_protected_) mprotect(reinterpret_cast<void*>(swapper_), swapper_size_, PROT_READ | PROT_WRITE);
+  swapper_protected_ = false;
   swapper_ = swapper_size_ = 0;
   fixmap_ = false;
   hw_stray_.clear();
@@ -254,6 +256,10 @@ void Machine::prepare(size_t i) {
 }
 
 void Machine::release_page(size_t i, const char* helper) {
+  if (swapper_protected_ && page_va(i) - swapper_ < swapper_size_) {  // freed (a finding): writable again
+    mprotect(reinterpret_cast<void*>(swapper_), swapper_size_, PROT_READ | PROT_WRITE);
+    swapper_protected_ = false;
+  }
   Page& p = pages_[i];
   p.state = State::kQuarantined;
   p.refcount = 0;
@@ -540,8 +546,18 @@ bool Machine::take_hw_stray(std::string* why) {
 
 void Machine::set_swapper_pgd(u64 ptr, u64 v) {
   fixmap_ = true;
+  if (swapper_protected_) mprotect(reinterpret_cast<void*>(swapper_), swapper_size_, PROT_READ | PROT_WRITE);
   write(ptr, Level::kPgd, v);
+  if (swapper_protected_) mprotect(reinterpret_cast<void*>(swapper_), swapper_size_, PROT_READ);
   fixmap_ = false;
+}
+
+void Machine::protect_swapper_pg_dir(u64 pgd) {
+  set_swapper_pg_dir(pgd);
+  size_t i = 0;
+  const Page* p = page_of(pgd, &i);
+  if (!p || p->slab || pgd != page_va(i) || swapper_protected_) return;
+  swapper_protected_ = mprotect(reinterpret_cast<void*>(swapper_), swapper_size_, PROT_READ) == 0;
 }
 
 void Machine::set_swapper_pg_dir(u64 pgd) {

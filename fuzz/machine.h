@@ -133,6 +133,11 @@ class Machine {
   u64 swapper_pg_dir() const { return swapper_; }
   void set_swapper_pgd(u64 ptr, u64 v);
   void set_swapper_pg_dir(u64 pgd);
+  // Kernel-tree mode: the real code writes entries itself, past write(), so
+  // swapper_pg_dir is made read-only in host memory too (whole pages only);
+  // a write in place faults, and the configuration's runtime reports it.
+  // set_swapper_pgd() still writes; reset() makes the pages writable again.
+  void protect_swapper_pg_dir(u64 pgd);
 
   // --- reference Mem contract -------------------------------------------------
   // The hardware reads only live table memory; anything else reads as 0 (a
@@ -230,6 +235,7 @@ class Machine {
   bool lockless_ = false;
   u64 swapper_ = 0, swapper_size_ = 0;  // swapper_pg_dir, read-only
   bool fixmap_ = false;                 // inside set_swapper_pgd()
+  bool swapper_protected_ = false;      // read-only in host memory
   std::string_view geometry_;
   std::string hw_stray_;
   const char* hw_stray_freed_by_ = nullptr;

@@ -297,7 +297,12 @@ class HalfMm {
             entries.insert({lw.ptr[l - 1], l - 1});
           }
       }
-      for (const auto& [ptr, l] : entries) r_.m.write(ptr, static_cast<Level>(l), 0);
+      // swapper_pg_dir is read-only (arm64): its entries through the fixmap
+      const u64 swapper = r_.t->swapper_pg_dir_read_only() ? r_.m.swapper_pg_dir() : 0;
+      for (const auto& [ptr, l] : entries) {
+        if (swapper && page_of(r_, ptr) == swapper) r_.m.set_swapper_pgd(ptr, 0);
+        else r_.m.write(ptr, static_cast<Level>(l), 0);
+      }
       for (int l = tgt::kLevels - 1; l >= 1; --l)
         for (u64 tbl : tables[l]) r_.t->free(mm_, static_cast<Level>(l), tbl);
     }

@@ -89,6 +89,10 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     penv_.free_pages = &cb_free_pages;
     penv_.pagetable_stat = &cb_pagetable_stat;
     penv_.report = &cb_report;
+    // swapper_pg_dir read-only, as in a booted arm64 kernel: the real
+    // set_swapper_pgd() writes through the Env, any write in place faults.
+    if constexpr (requires(Env& e, u64 p) { e.protect_swapper_pg_dir(p); })
+      if (cfg.arch == Arch::kArm64) penv_.set_swapper_pgd = &cb_set_swapper_pgd;
     const ptf_state st = kernel_state(cfg, env.arena_base(), env.arena_size(), env.pa(env.arena_base()) - env.arena_base());
     Scope s(*this, "set_state", Level::kPgd);
     if (o_.set_state(&st, &penv_) != 0) {
@@ -98,6 +102,8 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     }
     s.done();
     o_.linux_view(&view_);
+    if constexpr (requires(Env& e, u64 p) { e.protect_swapper_pg_dir(p); })
+      if (penv_.set_swapper_pgd) env.protect_swapper_pg_dir(o_.swapper_pgd());
   }
 
   const ptf_view& view() const { return view_; }
@@ -187,7 +193,7 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     if (!in_pgd_page || (addr >> 63) != 0) return ptr;
     return ptr | this->PAGE_SIZE();
   }
-  bool swapper_pg_dir_read_only() const override { return false; }
+  bool swapper_pg_dir_read_only() const override { return penv_.set_swapper_pgd != nullptr; }
 
   // --- Allocation through the real code ---------------------------------------
   u64 pgd_alloc(Mm<u64>& mm) override {
@@ -406,6 +412,10 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
         },
         0);
   }
+  static void cb_set_swapper_pgd(void* ctx, ptf_u64 ptr, ptf_u64 v) {
+    KernelTreeTarget& t = self(ctx);
+    t.guarded([&]() -> int { t.env_.set_swapper_pgd(ptr, v); return 0; }, 0);
+  }
   // NR_PAGETABLE as the kernel counts it (the real lruvec/node stat).
   static void cb_pagetable_stat(void* ctx, ptf_u64, long delta) { self(ctx).nr_pagetable_stat_ += delta; }
   static void cb_report(void* ctx, const char* cls, const char* helper, const char* text) {
@@ -415,6 +425,9 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     Pending p;
     p.cls = report_class(cls);
     p.helper = t.helper_ ? t.helper_ : (helper ? helper : "?");
+    // A store into the read-only swapper is set_pXd()'s, inlined into the
+    // helper the harness called: named as the model names it.
+    if (p.cls == "ro-write" && t.helper_) p.helper = std::string("set_") + level_name(t.level_);
     p.detail = text ? text : "";
     if (helper && p.helper != helper) p.detail += std::string("\n(reported in ") + helper + ")";
     t.pending_ = std::move(p);

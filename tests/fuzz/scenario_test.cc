@@ -161,7 +161,7 @@ TEST(Scenario, encode_of_decode_is_a_fixed_point_for_random_bytes) {
 
 TEST(Scenario, free_opcodes_decode_to_no_op) {
   const auto pairs = pairs_for("upstream");
-  const uint8_t b[] = {0, 0, 25, 31, 0x3f, 0xff};
+  const uint8_t b[] = {0, 0, 26, 31, 0x3f, 0xff};
   Scenario s;
   ASSERT_TRUE(decode_ops(b, sizeof b, pairs, &s));
   EXPECT_TRUE(s.ops.empty());

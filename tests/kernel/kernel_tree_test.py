@@ -151,6 +151,12 @@ def case_overlay_lockless_reread():
     overlay_found_10_of_10("lockless-reread", "arm64-lockless-reread", stage="differential")
 
 
+def case_overlay_setpud_buildtime_fold():
+    """set_pud() writing the read-only swapper_pg_dir in place: found because the machine keeps
+    swapper_pg_dir read-only in host memory and the runtime reports the write fault."""
+    overlay_found_10_of_10("setpud-buildtime-fold", "arm64-setpud-buildtime-fold", stage="differential")
+
+
 def case_dvp_pudfree_nodtor():
     """The seed bug the way upstream found it: the tree's own mm/debug_vm_pgtable.c, alone, on the
     overlay's pud_free() gives the kernel's Bad page state, named pud_free."""

@@ -25,9 +25,9 @@ extern "C" {
 typedef unsigned long long ptf_u64;
 
 /* Bumped whenever a struct below changes: 2 appended ops.probe_privileged(), 3
- * ops.debug_vm_pgtable(). The loader (targets/kernel/kernel_object.cc) refuses an object whose
+ * ops.debug_vm_pgtable(), 4 env.set_swapper_pgd(). The loader (targets/kernel/kernel_object.cc) refuses an object whose
  * version or ops-table size differs. */
-#define PTF_ABI_VERSION 3
+#define PTF_ABI_VERSION 4
 
 enum ptf_level { PTF_PGD = 0, PTF_P4D = 1, PTF_PUD = 2, PTF_PMD = 3, PTF_PTE = 4 };
 
@@ -50,6 +50,10 @@ struct ptf_env {
 	 * own words where it has them (for bad-page-state: the "BUG: Bad page state in process ..."
 	 * block, several lines). Must return. */
 	void (*report)(void *ctx, const char *cls, const char *helper, const char *text);
+	/* arm64 set_swapper_pgd(): the write of a swapper_pg_dir entry through the fixmap alias. The
+	 * harness may keep swapper_pg_dir read-only in host memory, as a booted kernel's is; a write
+	 * in place is then a fault the runtime reports as "ro-write". NULL: written in place. */
+	void (*set_swapper_pgd)(void *ctx, ptf_u64 ptr, ptf_u64 v);
 };
 
 /* Runtime state of one scenario, derived by the harness from the geometry row (tgt::Config's

@@ -156,10 +156,14 @@ u64 ptf_arch_page_paddr(int lvl, u64 v)
 }
 
 /* arch/arm64/mm/mmu.c: swapper_pg_dir is read-only once booted; the kernel writes its entries
- * through a fixmap alias of the page. The alias is the same arena page here. */
+ * through a fixmap alias of the page. The harness, which may keep the arena's page read-only,
+ * writes it; without its hook, in place. */
 void set_swapper_pgd(pgd_t *pgdp, pgd_t pgd)
 {
-	WRITE_ONCE(*pgdp, pgd);
+	if (ptf_env_->set_swapper_pgd)
+		ptf_env_->set_swapper_pgd(ptf_env_->ctx, (u64)(unsigned long)pgdp, pgd_val(pgd));
+	else
+		WRITE_ONCE(*pgdp, pgd);
 }
 
 #ifdef PTF_DEBUG_VM_PGTABLE

@@ -21,6 +21,9 @@
 extern void ptf_privileged(const char *symbol, unsigned long long offset, int sig);
 extern unsigned long ptf_low_pa_region(unsigned long *size);
 extern void ptf_low_pa_fault(const char *symbol, unsigned long addr);
+/* in ops.c: swapper_pg_dir's pages, and the report of a write into them in place */
+extern unsigned long ptf_swapper_region(unsigned long *size);
+extern void ptf_ro_write_fault(const char *symbol, unsigned long addr);
 
 unsigned long ptf_host_reserve(unsigned long size, unsigned long hint)
 {
@@ -104,6 +107,15 @@ static void ptf_handler(int sig, siginfo_t *si, void *ctx)
 
 		ptf_symbolize(pc - ptf_base, name, sizeof(name));
 		ptf_low_pa_fault(name, (uintptr_t)si->si_addr);
+	}
+	/* a write into swapper_pg_dir, which the harness keeps read-only (arm64, as after boot) */
+	unsigned long sw_size, sw = ptf_swapper_region(&sw_size);
+	if (sig == SIGSEGV && si->si_code == SEGV_ACCERR && sw && (uintptr_t)si->si_addr - sw < sw_size &&
+	    pc >= ptf_lo && pc < ptf_hi) {
+		char name[256];
+
+		ptf_symbolize(pc - ptf_base, name, sizeof(name));
+		ptf_ro_write_fault(name, (uintptr_t)si->si_addr);
 	}
 	if (pc >= ptf_lo && pc < ptf_hi && (sig == SIGILL || si->si_code == SI_KERNEL)) {
 		char name[256];

@@ -94,6 +94,30 @@ static int o_set_state(const struct ptf_state *st, const struct ptf_env *env)
 	return 0;
 }
 
+/* swapper_pg_dir's pages, for rt/host_signals.c: a write fault there is a write in place into
+ * the read-only swapper (the harness protects it where the kernel keeps it read-only) */
+unsigned long ptf_swapper_region(unsigned long *size)
+{
+#ifdef PGD_ALLOCATION_ORDER
+	*size = PAGE_SIZE << PGD_ALLOCATION_ORDER;
+#else
+	*size = PAGE_SIZE;
+#endif
+	return (unsigned long)ptf_swapper_pg_dir;
+}
+
+void ptf_ro_write_fault(const char *symbol, unsigned long addr)
+{
+	ptf_report("ro-write", ptf_op,
+		   "Unable to handle kernel write to read-only memory at virtual address %#lx (in %s)\n"
+		   "expected: swapper_pg_dir written through set_swapper_pgd() (the fixmap)\n"
+		   "actual:   an entry written in place",
+		   addr, symbol);
+	if (ptf_guarded)
+		longjmp(ptf_jb, 1);
+	abort();
+}
+
 static void o_linux_view(struct ptf_view *v)
 {
 	memset(v, 0, sizeof(*v));
