@@ -561,6 +561,10 @@ void Machine::protect_swapper_pg_dir(u64 pgd) {
 }
 
 void Machine::set_swapper_pg_dir(u64 pgd) {
+  if (swapper_protected_ && pgd != swapper_) {  // another page from now on: this one writable again
+    mprotect(reinterpret_cast<void*>(swapper_), swapper_size_, PROT_READ | PROT_WRITE);
+    swapper_protected_ = false;
+  }
   size_t i = 0;
   const Page* p = page_of(pgd, &i);
   swapper_ = pgd;
