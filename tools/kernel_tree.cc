@@ -476,6 +476,69 @@ size_t check_differential(KernelRun& r, unsigned seed, unsigned random_vas, size
   return checked;
 }
 
+// The boot helpers the object has, taken from the tree by name (x86 KASAN's
+// early_p4d_offset()): the oracle of fuzz_ops's boot op (O5), on the
+// machine. An early pgd and a p4d table, the pgd entry for each VA populated
+// by the real pgd_populate(), the image loaded at an aligned phys_base below
+// them; the pointer returned must be the p4d entry the hardware reads for the
+// VA, in the kernel image mapping (where p4d is folded: the pgd entry).
+// PAGE_OFFSET that early and the image mapping's offset are the upstream
+// model's facts (its BootHelpers). Returns the calls checked; 0 when the
+// object has no boot helper.
+size_t check_boot_helpers(KernelRun& r, unsigned seed) {
+  if (!r.t->ops().early_p4d_offset) return 0;
+  const tgt::VariantInfo* v = tgt::upstream_for_family(r.g.family);
+  auto model = tgt::make_variant<u64>(v->name, harness::config_for(r.g), r.m);
+  tgt::BootHelpers* b = model->boot_helpers();
+  if (!b || !(b->offers() & tgt::BootHelpers::kEarlyP4dOffset))
+    throw std::logic_error("ptfold: internal: " + v->name + " has no early_p4d_offset to take facts from");
+  const int upper = static_cast<int>(r.g.halves.size()) - 1;
+  const ref::Half& h = r.g.halves[upper];
+  const harness::LinuxView view = harness::constant_view(r.g, "kernel-tree", *r.t);
+  const harness::LinuxLevel& lp4d = view.lin(Level::kP4d);
+  std::mt19937_64 rng(seed);
+  size_t checked = 0;
+  for (int k = 0; k < 32; ++k) {
+    const u64 va = k == 0 ? h.va_lo : k == 1 ? h.va_hi & ~u64{7} : (h.va_lo + (rng() % (h.va_hi - h.va_lo))) & ~u64{7};
+    tgt::Mm<u64> mm;
+    mm.init_mm = true;
+    mm.pgd = r.m.get_free_page(Level::kPgd);
+    const u64 p4d = r.m.get_free_page(Level::kP4d);
+    if (!mm.pgd || !p4d) throw std::runtime_error("the machine has no pages for the early tables");
+    const u64 pgdp = r.t->pgd_offset(mm, va);
+    r.t->pgd_populate(mm, pgdp, p4d);
+    const u64 lowest = std::min(r.m.pa(mm.pgd), r.m.pa(p4d));
+    const u64 image_off = (rng() % 64) * r.g.page_size();
+    const u64 align = b->startup_image_align() ? b->startup_image_align() : r.g.page_size();
+    const u64 phys_base = (lowest - std::min(image_off, lowest)) & ~(align - 1);
+    const u64 page_offset = b->early_page_offset();
+    const u64 got = r.t->early_p4d_offset(pgdp, va, page_offset, phys_base);
+    u64 want = pgdp;
+    if (lp4d.fold == harness::Fold::kNone) {
+      const ref::WalkResult<u64> hw = ref::walk_half(r.g, upper, va, r.t->hw_root(r.m.pa(mm.pgd), true), r.m,
+                                                     ref::WalkOptions{.tables_only = true});
+      const ref::WalkStep<u64>* step = nullptr;
+      for (const auto& st : hw.steps)
+        if (st.hw == lp4d.hw) step = &st;
+      if (!step)
+        finding(r, "walk-mismatch", "early_p4d_offset",
+                fmt::format("va {:#x}: the hardware walk from the early pgd never reaches the p4d table", va));
+      want = step->entry + b->early_table_va_offset(phys_base);
+    }
+    if (got != want)
+      finding(r, "walk-mismatch", "early_p4d_offset",
+              fmt::format("va {:#x}, PAGE_OFFSET {:#x}, phys_base {:#x}, early pgd at pa {:#x}, p4d table at pa {:#x}\n"
+                          "expected: {:#018x} (the p4d entry the hardware reads, in the kernel image mapping)\n"
+                          "actual:   {:#018x} (the tree's early_p4d_offset())",
+                          va, page_offset, phys_base, r.m.pa(mm.pgd), r.m.pa(p4d), want, got));
+    r.m.write(pgdp, Level::kPgd, 0);
+    r.m.free_page(p4d, "early tables");
+    r.m.free_page(mm.pgd, "early tables");
+    ++checked;
+  }
+  return checked;
+}
+
 // Model vs real: our upstream model of the family and the tree's helpers on
 // the same machine, the same tables and the same inputs; the first helper
 // whose answers differ is named.
@@ -693,7 +756,8 @@ std::string check_debug_vm_pgtable(KernelRun& r, const tgt::KernelObject& obj, u
 
 }  // namespace
 
-const char* const kKernelStages[5] = {"view", "free-paths", "differential", "model-vs-real", "debug_vm_pgtable"};
+const char* const kKernelStages[6] = {"view",          "free-paths",   "differential",
+                                      "model-vs-real", "boot-helpers", "debug_vm_pgtable"};
 
 KernelCheckResult check_kernel_geometry(const tgt::KernelObject& obj, const ref::Geometry& g, unsigned seed,
                                         unsigned random_vas, const std::string& only, u64 random) {
@@ -724,6 +788,9 @@ KernelCheckResult check_kernel_geometry(const tgt::KernelObject& obj, const ref:
       const size_t c = check_model_vs_real(r, seed);
       res.stages.push_back(fmt::format("model-vs-real {} answers", c));
     }
+    stage = "boot helpers";
+    if (runs("boot-helpers"))
+      if (const size_t c = check_boot_helpers(r, seed)) res.stages.push_back(fmt::format("early_p4d_offset {} calls", c));
     // the tree's own self-test last: it installs its own memory in the object
     stage = "debug_vm_pgtable";
     if (runs("debug_vm_pgtable"))
@@ -878,8 +945,8 @@ int check_kernel_tree(const std::string& dir, const std::string& overlay, const 
   std::cout << fmt::format("== kernel tree {} (Linux {}){} ==\n", t.dir, t.version,
                            overlay.empty() ? "" : ", overlay " + overlay);
   if (only.empty())
-    std::cout << "   differential walk, free paths, gup_fast and model-vs-real on the tree's own helpers, and the\n"
-                 "   tree's own mm/debug_vm_pgtable.c\n";
+    std::cout << "   differential walk, free paths, gup_fast and model-vs-real on the tree's own helpers, its boot\n"
+                 "   helpers taken by name, and the tree's own mm/debug_vm_pgtable.c\n";
   else
     std::cout << fmt::format("   only the {} stage\n", only);
   ObjectCache cache;

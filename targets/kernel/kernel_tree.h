@@ -225,6 +225,15 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
   void __pud_free_tlb(MmuGather& g, Mm<u64>& mm, u64 t, u64 a) override { call_free_tlb("__pud_free_tlb", g, mm, Level::kPud, t, a); }
   void __pmd_free_tlb(MmuGather& g, Mm<u64>& mm, u64 t, u64 a) override { call_free_tlb("__pmd_free_tlb", g, mm, Level::kPmd, t, a); }
   void __pte_free_tlb(MmuGather& g, Mm<u64>& mm, u64 t, u64 a) override { call_free_tlb("__pte_free_tlb", g, mm, Level::kPte, t, a); }
+  // --- Boot helpers taken from the tree (ops.early_p4d_offset != NULL) -------------
+  // x86 KASAN early_p4d_offset(pgdp, addr) with PAGE_OFFSET and phys_base as
+  // they are that early in boot; the p4d entry pointer in the image mapping.
+  u64 early_p4d_offset(u64 pgdp, u64 addr, u64 page_offset_base, u64 phys_base) {
+    Scope s(*this, "early_p4d_offset", Level::kP4d);
+    const u64 r = o_.early_p4d_offset(pgdp, addr, page_offset_base, phys_base);
+    s.done();
+    return r;
+  }
   // tlb_finish_mmu(): the configuration frees what its gather queued.
   void tlb_finish_mmu() {
     Scope s(*this, "tlb_finish_mmu", Level::kPte);

@@ -157,6 +157,12 @@ def case_overlay_setpud_buildtime_fold():
     overlay_found_10_of_10("setpud-buildtime-fold", "arm64-setpud-buildtime-fold", stage="differential")
 
 
+def case_overlay_kasan_early_p4d():
+    """x86 KASAN's early_p4d_offset(), taken by name from arch/x86/mm/kasan_init_64.c, with
+    __pa_nodebug() applied to the already physical pgd_val() again: the boot-helpers stage."""
+    overlay_found_10_of_10("kasan-early-p4d", "x86_64-kasan-early-p4d", stage="boot-helpers")
+
+
 def case_dvp_pudfree_nodtor():
     """The seed bug the way upstream found it: the tree's own mm/debug_vm_pgtable.c, alone, on the
     overlay's pud_free() gives the kernel's Bad page state, named pud_free."""

@@ -2,7 +2,9 @@
 """Extracts named functions from a .c file of a Linux tree, at build time, for a file that cannot
 compile whole for the host (its other functions need target assembler or half the kernel).
 
-    extract.py --tree DIR --file mm/memory.c --out OUT.c NAME [NAME ...]
+    extract.py --tree DIR --file mm/memory.c [--from COPY] --out OUT.c NAME [NAME ...]
+
+--from reads the file from an overlay's edited copy of it (the includes still resolve in the tree).
 
 A NAME is a function (its definition), a variable (its definition with its initializer) or a
 macro invoked at the top level on a line of its own (e.g. DECLARE_VM_GET_PAGE_PROT). A|B names a
@@ -54,14 +56,16 @@ def main():
     ap.add_argument("--tree", required=True)
     ap.add_argument("--file", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--from", dest="source", default="",
+                    help="read the file from this copy (an overlay's edit of it); includes still resolve in the tree")
     ap.add_argument("names", nargs="+")
     a = ap.parse_args()
-    path = os.path.join(a.tree, a.file)
+    path = a.source or os.path.join(a.tree, a.file)
     text = open(path).read()
     code = strip_code(text)
     lines = text.split("\n")
     clines = code.split("\n")
-    fdir = os.path.dirname(path)
+    fdir = os.path.dirname(os.path.join(a.tree, a.file))  # quoted includes: the tree's
 
     # conditional context of every line: the stack of directive lines in force
     ctx, stack = [], []

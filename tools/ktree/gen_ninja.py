@@ -52,6 +52,11 @@ EXTRACT = {
     "riscv": [("arch/riscv/mm/cacheflush.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["flush_icache_pte"]),
               ("arch/riscv/mm/init.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["protection_map", "DECLARE_VM_GET_PAGE_PROT"])],
 }
+# Static functions taken by name and called through a runtime wrapper that #includes the extracted
+# file (PTF_EXTRACTED): (tree file, names, wrapper in rt/, the -D the ops table tests)
+WRAPPED = {
+    "x86_64": [("arch/x86/mm/kasan_init_64.c", ["early_p4d_offset"], "x86_kasan_early.c", "PTF_EARLY_P4D_OFFSET")],
+}
 # the page-table allocation entry points of generic mm, for every arch in DVP_ARCHES
 DVP_EXTRACT = [("mm/memory.c", ("CONFIG_DEBUG_VM_PGTABLE",),
                 ["pmd_install", "__pte_alloc", "__p4d_alloc", "__pud_alloc", "__pmd_alloc"])]
@@ -130,6 +135,14 @@ def main():
             extracted.append((out, f, fns))
             srcs.append(out)
 
+    wrapped = []  # (extracted .c, wrapper .c)
+    for f, fns, wrapper, define in WRAPPED.get(a.arch, []):
+        if os.path.exists(os.path.join(k, f)):
+            out = os.path.join(b, "x_" + f.replace("/", "_"))
+            extracted.append((out, f, fns))
+            wrapped.append((out, os.path.join(kdir, "rt", wrapper)))
+            defs.append("-D" + define)
+
     dvp = os.path.join(k, "mm", "debug_vm_pgtable.c")
     if dvp in srcs:
         # the runtime's side of it (rt/debug_vm.c, the ops entry) is compiled in too
@@ -157,7 +170,7 @@ def main():
         "  deps = gcc",
         "  description = CC $in",
         "rule extract",
-        f"  command = python3 {os.path.join(a.repo, 'tools', 'ktree', 'extract.py')} --tree {k} --file $file --out $out $names",
+        f"  command = python3 {os.path.join(a.repo, 'tools', 'ktree', 'extract.py')} --tree {k} --file $file $from --out $out $names",
         "  description = EXTRACT $file",
         "rule so",
         # sanitized objects leave the sanitizer runtime to the executable that loads them
@@ -173,9 +186,14 @@ def main():
     ]
     objs = []
     extractor = os.path.join(a.repo, "tools", "ktree", "extract.py")
+    # an overlay's edited copy of a .c file (tools/ktree/overlay.py writes them under <build>/overlay)
+    overlay_copy = lambda f: os.path.join(b, "overlay", f) if a.overlay and os.path.exists(os.path.join(b, "overlay", f)) else ""
     for out, f, fns in extracted:
-        lines.append(f"build {out}: extract {os.path.join(k, f)} | {extractor}")
+        src = overlay_copy(f) or os.path.join(k, f)
+        lines.append(f"build {out}: extract {src} | {extractor}")
         lines.append(f"  file = {f}")
+        if overlay_copy(f):
+            lines.append(f"  from = --from {src}")
         lines.append(f"  names = {' '.join(shlex.quote(n) for n in fns)}")
     for src in srcs:
         name = os.path.basename(src)[:-2]
@@ -186,6 +204,11 @@ def main():
         lines.append(f"build {obj}: cc {src}")
         if src == dvp:  # its page-table frees name themselves in reports (shim asm/pgalloc.h)
             lines.append("  cflags = $cflags -DPTF_NAME_CALLS")
+    for out, wrapper in wrapped:
+        obj = f"{b}/{os.path.basename(wrapper)[:-2]}.o"
+        objs.append(obj)
+        lines.append(f"build {obj}: cc {wrapper} | {out}")
+        lines.append(f"  cflags = $cflags -DPTF_EXTRACTED=\\\"{out}\\\" -DPTF_KERNEL_PA_NODEBUG -I{os.path.join(kdir, 'rt')}")
     # the one runtime file built against the host's headers (signals, ELF symbols)
     objs.append(f"{b}/host_signals.o")
     lines.append(f"build {b}/host_signals.o: cchost {os.path.join(kdir, 'rt', 'host_signals.c')}")

@@ -25,7 +25,7 @@ extern "C" {
 typedef unsigned long long ptf_u64;
 
 /* Bumped whenever a struct below changes: 2 appended ops.probe_privileged(), 3
- * ops.debug_vm_pgtable(), 4 env.set_swapper_pgd(). The loader (targets/kernel/kernel_object.cc) refuses an object whose
+ * ops.debug_vm_pgtable(), 4 env.set_swapper_pgd() and ops.early_p4d_offset(). The loader (targets/kernel/kernel_object.cc) refuses an object whose
  * version or ops-table size differs. */
 #define PTF_ABI_VERSION 4
 
@@ -178,6 +178,12 @@ struct ptf_ops {
 	int (*debug_vm_pgtable)(ptf_u64 random);
 	/* Why debug_vm_pgtable is NULL (one line, for "not applicable"); NULL when it is not. */
 	const char *debug_vm_pgtable_absent;
+
+	/* Boot helpers taken by name from the tree (NULL where the arch has none):
+	 * x86 KASAN's early_p4d_offset(pgdp, addr) from arch/x86/mm/kasan_init_64.c, run with
+	 * page_offset_base and phys_base as given (what they are that early in boot); returns the p4d
+	 * entry pointer, an address in the kernel image mapping (never dereferenced here). */
+	ptf_u64 (*early_p4d_offset)(ptf_u64 pgdp, ptf_u64 addr, ptf_u64 page_offset_base, ptf_u64 phys_base);
 };
 
 /* Each configuration object exports exactly one symbol of this name. */

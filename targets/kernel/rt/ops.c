@@ -465,6 +465,21 @@ static int o_debug_vm_pgtable(u64 random)
 }
 #endif
 
+#ifdef PTF_EARLY_P4D_OFFSET
+/* rt/x86_kasan_early.c: the tree's early_p4d_offset() */
+u64 ptf_early_p4d_offset(u64 pgdp, u64 addr, u64 page_offset_base, u64 phys_base);
+
+static u64 o_early_p4d_offset(u64 pgdp, u64 addr, u64 page_offset_base, u64 phys_base)
+{
+	u64 r;
+
+	PTF_ENTER("early_p4d_offset", 0);
+	r = ptf_early_p4d_offset(pgdp, addr, page_offset_base, phys_base);
+	PTF_LEAVE();
+	return r;
+}
+#endif
+
 static u64 o_nr_pagetable(void)
 {
 	return ptf_nr_pagetable_pages();
@@ -516,5 +531,8 @@ const struct ptf_ops ptf_ops = {
 	.debug_vm_pgtable_absent = "ptfold does not build mm/debug_vm_pgtable.c for " PTF_ARCH_KBUILD " yet",
 #else
 	.debug_vm_pgtable_absent = "the tree has no mm/debug_vm_pgtable.c",
+#endif
+#ifdef PTF_EARLY_P4D_OFFSET
+	.early_p4d_offset = o_early_p4d_offset,
 #endif
 };

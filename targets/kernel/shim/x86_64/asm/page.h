@@ -9,6 +9,10 @@
 #define __va(x) ((void *)ptf_va((unsigned long long)(x)))
 #undef __pa
 #define __pa(x) ((phys_addr_t)ptf_pa((unsigned long)(x)))
+/* Boot code taken from the tree by name (rt/x86_kasan_early.c) runs before the linear map, at
+ * the image mapping: there __pa_nodebug() keeps the kernel's own formula (phys_base, PAGE_OFFSET). */
+#ifndef PTF_KERNEL_PA_NODEBUG
 #undef __pa_nodebug
 #define __pa_nodebug(x) __pa(x)
+#endif
 #endif
