@@ -539,6 +539,40 @@ size_t check_boot_helpers(KernelRun& r, unsigned seed) {
   return checked;
 }
 
+// arm64 memory hot-add's range check, the tree's arch_get_mappable_range(),
+// for PHYS_OFFSETs (memstart_addr) from the bottom of the PA space up and
+// KASLR's below it: the range must be the PAs of the linear map's reachable
+// part, [_PAGE_OFFSET(vabits_actual), PAGE_END - 1] (the layout: the upstream
+// model's view), a start below PA 0 clamped to 0 (the fuzz runner's hot-add
+// oracle, O5). Returns the PHYS_OFFSETs checked; 0 without the function.
+size_t check_hotplug_range(KernelRun& r) {
+  if (!r.t->has_mappable_range()) return 0;
+  __extension__ using i128 = __int128;
+  const tgt::LinearMap& lm = harness::upstream_view(r.g).linear_map;
+  if (lm.empty()) throw std::logic_error("ptfold: internal: no linear map in the upstream view of " + r.g.name);
+  const u64 lin_lo = lm.start - lm.page_offset, lin_hi = lm.end - 1 - lm.page_offset;
+  std::vector<i128> offsets = {0, i128{1} << 30, i128{1} << 31, i128{1} << 40, -(i128{1} << 30), -(i128{1} << 40),
+                               -static_cast<i128>(lin_lo), -static_cast<i128>(lin_lo) - (i128{1} << 30)};
+  size_t checked = 0;
+  for (const i128 off : offsets) {
+    if (off + static_cast<i128>(lin_hi) < 0 || off + static_cast<i128>(lin_hi) >= (i128{1} << 64)) continue;
+    const u64 phys_offset = static_cast<u64>(off);
+    const i128 lo = static_cast<i128>(lin_lo) + off;
+    const tgt::PhysRange want{lo < 0 ? u64{0} : static_cast<u64>(lo), static_cast<u64>(off + static_cast<i128>(lin_hi))};
+    const tgt::PhysRange got = r.t->arch_get_mappable_range(phys_offset);
+    if (got.start != want.start || got.end != want.end)
+      finding(r, "hotplug-range", "arch_get_mappable_range",
+              fmt::format("PHYS_OFFSET {:#x} (memstart_addr), vabits_actual {}; the linear map [{:#x}, {:#x}] holds "
+                          "PAs [{:#x}, {:#x}]\n"
+                          "expected: arch_get_mappable_range() [{:#x}, {:#x}]\n"
+                          "actual:   [{:#x}, {:#x}] (the tree's)",
+                          phys_offset, r.t->vabits_actual(), lm.start, lm.end - 1, want.start, want.end, want.start,
+                          want.end, got.start, got.end));
+    ++checked;
+  }
+  return checked;
+}
+
 // Model vs real: our upstream model of the family and the tree's helpers on
 // the same machine, the same tables and the same inputs; the first helper
 // whose answers differ is named.
@@ -756,8 +790,8 @@ std::string check_debug_vm_pgtable(KernelRun& r, const tgt::KernelObject& obj, u
 
 }  // namespace
 
-const char* const kKernelStages[6] = {"view",          "free-paths",   "differential",
-                                      "model-vs-real", "boot-helpers", "debug_vm_pgtable"};
+const char* const kKernelStages[7] = {"view",          "free-paths",   "differential",     "model-vs-real",
+                                      "boot-helpers",  "hotplug-range", "debug_vm_pgtable"};
 
 KernelCheckResult check_kernel_geometry(const tgt::KernelObject& obj, const ref::Geometry& g, unsigned seed,
                                         unsigned random_vas, const std::string& only, u64 random) {
@@ -791,6 +825,9 @@ KernelCheckResult check_kernel_geometry(const tgt::KernelObject& obj, const ref:
     stage = "boot helpers";
     if (runs("boot-helpers"))
       if (const size_t c = check_boot_helpers(r, seed)) res.stages.push_back(fmt::format("early_p4d_offset {} calls", c));
+    stage = "hotplug range";
+    if (runs("hotplug-range"))
+      if (const size_t c = check_hotplug_range(r)) res.stages.push_back(fmt::format("arch_get_mappable_range {} layouts", c));
     // the tree's own self-test last: it installs its own memory in the object
     stage = "debug_vm_pgtable";
     if (runs("debug_vm_pgtable"))

@@ -56,13 +56,14 @@ struct KernelCheckResult {
   std::string first_line;           // its stable first line
 };
 // `only`: run just this stage ("view", "free-paths", "differential",
-// "model-vs-real", "boot-helpers", "debug_vm_pgtable"; "" all of them). `dvp_random`: what
+// "model-vs-real", "boot-helpers", "hotplug-range", "debug_vm_pgtable"; ""
+// all of them). `dvp_random`: what
 // debug_vm_pgtable()'s get_random_u64() returns (0: one derived from seed).
 KernelCheckResult check_kernel_geometry(const tgt::KernelObject& obj, const ref::Geometry& g,
                                         unsigned seed, unsigned random_vas, const std::string& only = "",
                                         u64 dvp_random = 0);
 // The stage names `only` accepts.
-extern const char* const kKernelStages[6];
+extern const char* const kKernelStages[7];
 
 // One VA through the real helpers next to the reference walk (`ptfold walk
 // --kernel-tree`), in the shape of harness::explain_walk.

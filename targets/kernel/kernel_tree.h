@@ -234,6 +234,18 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     s.done();
     return r;
   }
+  // arm64 arch_get_mappable_range() of the tree (ops.mappable_range), with
+  // memstart_addr = phys_offset; the kernel's __weak fallback where the
+  // object has none.
+  bool has_mappable_range() const { return o_.mappable_range != nullptr; }
+  PhysRange arch_get_mappable_range(u64 phys_offset) override {
+    if (!o_.mappable_range) return Base::arch_get_mappable_range(phys_offset);
+    Scope s(*this, "arch_get_mappable_range", Level::kPgd);
+    ptf_u64 start = 0, end = 0;
+    o_.mappable_range(phys_offset, &start, &end);
+    s.done();
+    return {start, end};
+  }
   // tlb_finish_mmu(): the configuration frees what its gather queued.
   void tlb_finish_mmu() {
     Scope s(*this, "tlb_finish_mmu", Level::kPte);

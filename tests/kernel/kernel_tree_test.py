@@ -163,6 +163,16 @@ def case_overlay_kasan_early_p4d():
     overlay_found_10_of_10("kasan-early-p4d", "x86_64-kasan-early-p4d", stage="boot-helpers")
 
 
+def case_overlay_hotplug_kaslr_wrap():
+    """arm64 arch_get_mappable_range(), taken by name from arch/arm64/mm/mmu.c, without the KASLR
+    wrap clamp of ee7febce0519: the hotplug-range stage, on both trees."""
+    overlay_found_10_of_10("hotplug-kaslr-wrap", "arm64-hotplug-kaslr-wrap", stage="hotplug-range")
+    rc, out, err = run("check", "--kernel-tree", TREE_61, "--overlay", "hotplug-kaslr-wrap",
+                       "--geometry", "arm64-4k-va48", "--stage", "hotplug-range")
+    expect(rc == 1 and findings(out)[:1] == ["ptfold: hotplug-range: arch_get_mappable_range on arm64-4k-va48"],
+           f"6.1: exit {rc}\n{out}\n{err}")
+
+
 def case_dvp_pudfree_nodtor():
     """The seed bug the way upstream found it: the tree's own mm/debug_vm_pgtable.c, alone, on the
     overlay's pud_free() gives the kernel's Bad page state, named pud_free."""

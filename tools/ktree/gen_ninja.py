@@ -52,10 +52,16 @@ EXTRACT = {
     "riscv": [("arch/riscv/mm/cacheflush.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["flush_icache_pte"]),
               ("arch/riscv/mm/init.c", ("CONFIG_DEBUG_VM_PGTABLE",), ["protection_map", "DECLARE_VM_GET_PAGE_PROT"])],
 }
-# Static functions taken by name and called through a runtime wrapper that #includes the extracted
-# file (PTF_EXTRACTED): (tree file, names, wrapper in rt/, the -D the ops table tests)
+# Functions taken by name and called through a runtime wrapper that #includes the extracted file
+# (PTF_EXTRACTED): a static one, or one whose unit needs the kernel's own address translation
+# instead of the simulated linear map's. (tree file, names, wrapper in rt/, the -D the ops table
+# tests, the wrapper unit's own -D). PTF_KERNEL_PA_NODEBUG / PTF_KERNEL_PA: the shims leave
+# __pa_nodebug() / __pa() to the kernel's formula there.
 WRAPPED = {
-    "x86_64": [("arch/x86/mm/kasan_init_64.c", ["early_p4d_offset"], "x86_kasan_early.c", "PTF_EARLY_P4D_OFFSET")],
+    "x86_64": [("arch/x86/mm/kasan_init_64.c", ["early_p4d_offset"], "x86_kasan_early.c", "PTF_EARLY_P4D_OFFSET",
+                "PTF_KERNEL_PA_NODEBUG")],
+    "arm64": [("arch/arm64/mm/mmu.c", ["arch_get_mappable_range"], "arm64_mappable_range.c", "PTF_MAPPABLE_RANGE",
+               "PTF_KERNEL_PA")],
 }
 # the page-table allocation entry points of generic mm, for every arch in DVP_ARCHES
 DVP_EXTRACT = [("mm/memory.c", ("CONFIG_DEBUG_VM_PGTABLE",),
@@ -135,12 +141,12 @@ def main():
             extracted.append((out, f, fns))
             srcs.append(out)
 
-    wrapped = []  # (extracted .c, wrapper .c)
-    for f, fns, wrapper, define in WRAPPED.get(a.arch, []):
+    wrapped = []  # (extracted .c, wrapper .c, the wrapper's own -D)
+    for f, fns, wrapper, define, own in WRAPPED.get(a.arch, []):
         if os.path.exists(os.path.join(k, f)):
-            out = os.path.join(b, "x_" + f.replace("/", "_"))
+            out = os.path.join(b, "w_" + f.replace("/", "_"))
             extracted.append((out, f, fns))
-            wrapped.append((out, os.path.join(kdir, "rt", wrapper)))
+            wrapped.append((out, os.path.join(kdir, "rt", wrapper), own))
             defs.append("-D" + define)
 
     dvp = os.path.join(k, "mm", "debug_vm_pgtable.c")
@@ -204,11 +210,11 @@ def main():
         lines.append(f"build {obj}: cc {src}")
         if src == dvp:  # its page-table frees name themselves in reports (shim asm/pgalloc.h)
             lines.append("  cflags = $cflags -DPTF_NAME_CALLS")
-    for out, wrapper in wrapped:
+    for out, wrapper, own in wrapped:
         obj = f"{b}/{os.path.basename(wrapper)[:-2]}.o"
         objs.append(obj)
         lines.append(f"build {obj}: cc {wrapper} | {out}")
-        lines.append(f"  cflags = $cflags -DPTF_EXTRACTED=\\\"{out}\\\" -DPTF_KERNEL_PA_NODEBUG -I{os.path.join(kdir, 'rt')}")
+        lines.append(f"  cflags = $cflags -DPTF_EXTRACTED=\\\"{out}\\\" -D{own} -I{os.path.join(kdir, 'rt')}")
     # the one runtime file built against the host's headers (signals, ELF symbols)
     objs.append(f"{b}/host_signals.o")
     lines.append(f"build {b}/host_signals.o: cchost {os.path.join(kdir, 'rt', 'host_signals.c')}")

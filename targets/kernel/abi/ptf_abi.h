@@ -25,7 +25,8 @@ extern "C" {
 typedef unsigned long long ptf_u64;
 
 /* Bumped whenever a struct below changes: 2 appended ops.probe_privileged(), 3
- * ops.debug_vm_pgtable(), 4 env.set_swapper_pgd() and ops.early_p4d_offset(). The loader (targets/kernel/kernel_object.cc) refuses an object whose
+ * ops.debug_vm_pgtable(), 4 env.set_swapper_pgd(), ops.early_p4d_offset() and ops.mappable_range(). The
+ * loader (targets/kernel/kernel_object.cc) refuses an object whose
  * version or ops-table size differs. */
 #define PTF_ABI_VERSION 4
 
@@ -184,6 +185,10 @@ struct ptf_ops {
 	 * page_offset_base and phys_base as given (what they are that early in boot); returns the p4d
 	 * entry pointer, an address in the kernel image mapping (never dereferenced here). */
 	ptf_u64 (*early_p4d_offset)(ptf_u64 pgdp, ptf_u64 addr, ptf_u64 page_offset_base, ptf_u64 phys_base);
+	/* arm64 arch_get_mappable_range() from arch/arm64/mm/mmu.c (memory hot-add's range check), run
+	 * with memstart_addr (PHYS_OFFSET) as given and the kernel's own __pa(); NULL where the arch or
+	 * the configuration (no MEMORY_HOTPLUG) has none. */
+	void (*mappable_range)(ptf_u64 memstart, ptf_u64 *start, ptf_u64 *end);
 };
 
 /* Each configuration object exports exactly one symbol of this name. */

@@ -480,6 +480,19 @@ static u64 o_early_p4d_offset(u64 pgdp, u64 addr, u64 page_offset_base, u64 phys
 }
 #endif
 
+#if defined(PTF_MAPPABLE_RANGE) && defined(CONFIG_MEMORY_HOTPLUG)
+/* rt/arm64_mappable_range.c: the tree's arch_get_mappable_range() */
+void ptf_mappable_range(u64 memstart, u64 *start, u64 *end);
+
+static void o_mappable_range(u64 memstart, u64 *start, u64 *end)
+{
+	*start = *end = 0;
+	PTF_ENTER("arch_get_mappable_range", PTF_NOTHING);
+	ptf_mappable_range(memstart, start, end);
+	PTF_LEAVE();
+}
+#endif
+
 static u64 o_nr_pagetable(void)
 {
 	return ptf_nr_pagetable_pages();
@@ -534,5 +547,8 @@ const struct ptf_ops ptf_ops = {
 #endif
 #ifdef PTF_EARLY_P4D_OFFSET
 	.early_p4d_offset = o_early_p4d_offset,
+#endif
+#if defined(PTF_MAPPABLE_RANGE) && defined(CONFIG_MEMORY_HOTPLUG)
+	.mappable_range = o_mappable_range,
 #endif
 };

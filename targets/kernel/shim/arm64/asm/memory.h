@@ -8,10 +8,15 @@
 #define PTF_MEMORY_WRAP
 #include <ptf_shim.h>
 #define read_tcr() ptf_read_tcr()
+/* A unit that computes with the kernel's linear map itself rather than reaching memory through it
+ * (rt/arm64_mappable_range.c: arch_get_mappable_range() takes __pa() of the linear map's ends)
+ * keeps the kernel's __pa(): memstart_addr, PAGE_OFFSET. */
+#ifndef PTF_KERNEL_PA
 #undef __virt_to_phys
 #define __virt_to_phys(x) ((phys_addr_t)ptf_pa((unsigned long)(x)))
 #undef __virt_to_phys_nodebug
 #define __virt_to_phys_nodebug(x) __virt_to_phys(x)
+#endif
 #undef __phys_to_virt
 #define __phys_to_virt(x) (ptf_va((phys_addr_t)(x)))
 #undef virt_to_phys
