@@ -4,111 +4,135 @@
 # One configuration object per kernel configuration the geometries run on, compiled from the tree
 # by tools/ktree/build.sh --static --sanitize (ASan, UBSan and -fsanitize=fuzzer-no-link: libFuzzer's
 # coverage includes the kernel code) on every build; its own ninja decides what to recompile.
-# Included from fuzz/CMakeLists.txt after ptfold_fuzz_add_target() is defined.
-set(PTFOLD_KERNEL_GEOMETRIES "" CACHE STRING
-    "geometries of the kernel-tree fuzz targets (default: tools/ktree/ci.sh's 6.12 geometries the tree provides; arm64 only with an overlay)")
-set(PTFOLD_KERNEL_OVERLAY "" CACHE STRING "an overlay (targets/kernel/overlays/) compiled into the kernel-tree fuzz targets")
+# The objects need the sanitizer runtimes: clang with PTFOLD_SANITIZE (the asan and fuzz presets).
+# The binaries are libFuzzer binaries in both (in the asan preset only the kernel code carries
+# coverage), or $LIB_FUZZING_ENGINE's with PTFOLD_LIB_FUZZING_ENGINE.
 
-get_filename_component(_ktree "${PTFOLD_KERNEL_TREE}" ABSOLUTE)
-set(_build_sh ${PROJECT_SOURCE_DIR}/tools/ktree/build.sh)
-execute_process(COMMAND ${_build_sh} --tree ${_ktree} --list
-                OUTPUT_VARIABLE _list ERROR_VARIABLE _err RESULT_VARIABLE _rc)
-if(NOT _rc EQUAL 0)
-  message(FATAL_ERROR "ptfold: error: tools/ktree/build.sh --tree ${_ktree} --list failed: ${_err}(give -DPTFOLD_KERNEL_TREE the top of an unpacked Linux tree)")
-endif()
-set(_geoms ${PTFOLD_KERNEL_GEOMETRIES})
-if(NOT _geoms)
-  # tools/ktree/ci.sh's 6.12 geometries: the configurations CI keeps warm.
-  set(_geoms arm64-4k-va52-lpa2 arm64-4k-va52-nolpa2 arm64-16k-va52-lpa2 arm64-16k-va52-nolpa2)
-  if(NOT PTFOLD_KERNEL_OVERLAY)  # the overlays are arm64's
-    list(APPEND _geoms x86_64-la57 x86_64-nola57 riscv64-sv57 riscv64-sv48 riscv64-sv39)
+# tools/ktree/ci.sh's 6.12 geometries: the configurations CI keeps warm (arm64 only with an
+# overlay: the overlays are arm64's).
+set(PTFOLD_KERNEL_DEFAULT_GEOMETRIES arm64-4k-va52-lpa2 arm64-4k-va52-nolpa2 arm64-16k-va52-lpa2 arm64-16k-va52-nolpa2
+    x86_64-la57 x86_64-nola57 riscv64-sv57 riscv64-sv48 riscv64-sv39)
+
+# ptfold_kernel_fuzz_targets(SUFFIX S TREE DIR [OVERLAY NAME] [GEOMETRIES g...] [BINARY_DIR D])
+# defines fuzz_ops_kernel${S} and fuzz_walk_kernel${S}.
+function(ptfold_kernel_fuzz_targets)
+  cmake_parse_arguments(A "" "SUFFIX;TREE;OVERLAY;BINARY_DIR" "GEOMETRIES" ${ARGN})
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang" OR NOT PTFOLD_SANITIZE)
+    message(FATAL_ERROR "ptfold: error: the kernel-tree fuzz targets need clang with PTFOLD_SANITIZE=ON: the configuration objects are built with ASan, UBSan and fuzzer-no-link (configure with `cmake --preset fuzz` or `--preset asan`)")
   endif()
-endif()
-string(REPLACE "\n" ";" _rows "${_list}")
-set(_configs "")
-set(_entries "")
-set(_externs "")
-foreach(g ${_geoms})
-  set(_found "")
-  foreach(row ${_rows})
-    string(REPLACE "\t" ";" f "${row}")
-    list(GET f 0 rg)
-    if(rg STREQUAL g)
-      set(_found "${f}")
+  get_filename_component(tree "${A_TREE}" ABSOLUTE)
+  set(build_sh ${PROJECT_SOURCE_DIR}/tools/ktree/build.sh)
+  execute_process(COMMAND ${build_sh} --tree ${tree} --list
+                  OUTPUT_VARIABLE list ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "ptfold: error: tools/ktree/build.sh --tree ${tree} --list failed: ${err}(give -DPTFOLD_KERNEL_TREE the top of an unpacked Linux tree)")
+  endif()
+  set(geoms ${A_GEOMETRIES})
+  if(NOT geoms)
+    foreach(g ${PTFOLD_KERNEL_DEFAULT_GEOMETRIES})
+      if(NOT A_OVERLAY OR g MATCHES "^arm64-")
+        list(APPEND geoms ${g})
+      endif()
+    endforeach()
+  endif()
+  string(REPLACE "\n" ";" rows "${list}")
+  set(configs "")
+  set(entries "")
+  set(externs "")
+  foreach(g ${geoms})
+    set(found "")
+    foreach(row ${rows})
+      string(REPLACE "\t" ";" f "${row}")
+      list(GET f 0 rg)
+      if(rg STREQUAL g)
+        set(found "${f}")
+      endif()
+    endforeach()
+    if(NOT found)
+      message(FATAL_ERROR "ptfold: error: PTFOLD_KERNEL_GEOMETRIES names '${g}', not a catalogue geometry (build/dev/tools/ptfold geometries lists them)")
     endif()
+    list(GET found 1 cfg)
+    list(GET found 2 ok)
+    if(NOT ok STREQUAL "ok")
+      list(LENGTH found n)
+      set(why "")
+      if(n GREATER 3)
+        list(GET found 3 why)
+      endif()
+      message(STATUS "ptfold: kernel-tree fuzz targets${A_SUFFIX}: ${g} left out: not in this tree (${why})")
+      continue()
+    endif()
+    string(REPLACE "-" "_" sym "ptf_ops_${cfg}")
+    if(NOT cfg IN_LIST configs)
+      list(APPEND configs ${cfg})
+      string(APPEND externs "extern const struct ptf_ops ${sym} __attribute__((weak));\n")
+    endif()
+    string(APPEND entries "    {\"${g}\", \"${cfg}\", &${sym}},\n")
   endforeach()
-  if(NOT _found)
-    message(FATAL_ERROR "ptfold: error: PTFOLD_KERNEL_GEOMETRIES names '${g}', not a catalogue geometry (build/dev/tools/ptfold geometries lists them)")
+  if(NOT configs)
+    message(FATAL_ERROR "ptfold: error: the tree ${tree} provides none of the kernel-tree fuzz geometries (${geoms}) (choose others with -DPTFOLD_KERNEL_GEOMETRIES)")
   endif()
-  list(GET _found 1 cfg)
-  list(GET _found 2 ok)
-  if(NOT ok STREQUAL "ok")
-    list(LENGTH _found n)
-    set(why "")
-    if(n GREATER 3)
-      list(GET _found 3 why)
-    endif()
-    message(STATUS "ptfold: kernel-tree fuzz targets: ${g} left out: not in this tree (${why})")
-    continue()
-  endif()
-  string(REPLACE "-" "_" sym "ptf_ops_${cfg}")
-  if(NOT cfg IN_LIST _configs)
-    list(APPEND _configs ${cfg})
-    string(APPEND _externs "extern const struct ptf_ops ${sym} __attribute__((weak));\n")
-  endif()
-  string(APPEND _entries "    {\"${g}\", \"${cfg}\", &${sym}},\n")
-endforeach()
-if(NOT _configs)
-  message(FATAL_ERROR "ptfold: error: the tree ${_ktree} provides none of the kernel-tree fuzz geometries (${_geoms}) (choose others with -DPTFOLD_KERNEL_GEOMETRIES)")
-endif()
-message(STATUS "ptfold: kernel-tree fuzz targets on ${_ktree}: configurations ${_configs}; overlay '${PTFOLD_KERNEL_OVERLAY}'")
+  message(STATUS "ptfold: kernel-tree fuzz targets${A_SUFFIX} on ${tree}: configurations ${configs}; overlay '${A_OVERLAY}'")
 
-set(_kdir ${CMAKE_CURRENT_BINARY_DIR}/kernel)
-set(_gen ${_kdir}/linked_kernel.cc)
-file(MAKE_DIRECTORY ${_kdir})
-file(CONFIGURE OUTPUT ${_gen} CONTENT "// Generated by cmake/kernel_fuzz.cmake: the configuration objects linked in.
+  set(kdir ${A_BINARY_DIR})
+  if(NOT kdir)
+    set(kdir ${CMAKE_CURRENT_BINARY_DIR}/kernel${A_SUFFIX})
+  endif()
+  set(gen ${kdir}/linked_kernel.cc)
+  file(MAKE_DIRECTORY ${kdir})
+  set(overlay "${A_OVERLAY}")
+  file(CONFIGURE OUTPUT ${gen} CONTENT "// Generated by cmake/kernel_fuzz.cmake: the configuration objects linked in.
 #include \"fuzz/kernel_fuzz.h\"
 
 extern \"C\" {
-@_externs@}
+@externs@}
 
 namespace ptfold::fuzz {
 namespace {
 const LinkedKernelGeometry kGeometries[] = {
-@_entries@};
+@entries@};
 }  // namespace
-const LinkedKernel kLinkedKernel = {\"@_ktree@\", \"@PTFOLD_KERNEL_OVERLAY@\", kGeometries,
+const LinkedKernel kLinkedKernel = {\"@tree@\", \"@overlay@\", kGeometries,
                                     sizeof kGeometries / sizeof kGeometries[0]};
 }  // namespace ptfold::fuzz
 " @ONLY)
 
-set(_objs "")
-foreach(cfg ${_configs})
-  set(obj ${_kdir}/${cfg}.o)
-  set(args --tree ${_ktree} --config ${cfg} --out ${obj})
-  if(PTFOLD_KERNEL_OVERLAY)
-    list(APPEND args --overlay ${PTFOLD_KERNEL_OVERLAY})
-  endif()
-  # Always run: build.sh's ninja (depfiles over the tree's headers, the shims and the runtime)
-  # is the dependency check; the object is replaced only when it changed.
-  add_custom_target(ptf_kobj_${cfg}
-    COMMAND ${PROJECT_SOURCE_DIR}/tools/ktree/fuzz_object.sh ${args}
-    BYPRODUCTS ${obj}
-    COMMENT "kernel-tree object ${cfg} (tools/ktree/build.sh --static --sanitize)"
-    USES_TERMINAL VERBATIM)
-  list(APPEND _objs ${obj})
-  list(APPEND _kdeps ptf_kobj_${cfg})
-endforeach()
-set_source_files_properties(${_objs} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
+  set(objs "")
+  set(kdeps "")
+  foreach(cfg ${configs})
+    set(obj ${kdir}/${cfg}.o)
+    set(args --tree ${tree} --config ${cfg} --out ${obj})
+    if(A_OVERLAY)
+      list(APPEND args --overlay ${A_OVERLAY})
+    endif()
+    # Always run: build.sh's ninja (depfiles over the tree's headers, the shims and the runtime)
+    # is the dependency check; the object is replaced only when it changed.
+    add_custom_target(ptf_kobj${A_SUFFIX}_${cfg}
+      COMMAND ${PROJECT_SOURCE_DIR}/tools/ktree/fuzz_object.sh ${args}
+      BYPRODUCTS ${obj}
+      COMMENT "kernel-tree object ${cfg}${A_SUFFIX} (tools/ktree/build.sh --static --sanitize)"
+      VERBATIM)
+    list(APPEND objs ${obj})
+    list(APPEND kdeps ptf_kobj${A_SUFFIX}_${cfg})
+  endforeach()
+  set_source_files_properties(${objs} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
 
-foreach(t ops walk)
-  ptfold_fuzz_add_target(fuzz_${t}_kernel targets/fuzz_${t}.cc)
-  target_compile_definitions(fuzz_${t}_kernel PRIVATE PTFOLD_FUZZ_KERNEL)
-  target_sources(fuzz_${t}_kernel PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/kernel_fuzz.cc ${_gen} ${_objs})
-  target_link_libraries(fuzz_${t}_kernel PRIVATE ptfold_kernel)
-  # What `ld -r` keeps of a configuration object beyond the ops table (memblock's debugfs and
-  # early_param parts, .discard.addressable) references nothing the ops reach: the .so path drops
-  # it with --gc-sections, and so does this link.
-  target_link_options(fuzz_${t}_kernel PRIVATE -Wl,--gc-sections)
-  add_dependencies(fuzz_${t}_kernel ${_kdeps})
-endforeach()
+  foreach(t ops walk)
+    set(name fuzz_${t}_kernel${A_SUFFIX})
+    add_executable(${name} ${PROJECT_SOURCE_DIR}/fuzz/targets/fuzz_${t}.cc ${PROJECT_SOURCE_DIR}/fuzz/asan_options.cc
+                   ${PROJECT_SOURCE_DIR}/fuzz/kernel_fuzz.cc ${gen} ${objs})
+    target_compile_definitions(${name} PRIVATE PTFOLD_FUZZ_KERNEL)
+    target_link_libraries(${name} PRIVATE ptfold_fuzz ptfold_kernel)
+    if(PTFOLD_LIB_FUZZING_ENGINE)
+      separate_arguments(engine UNIX_COMMAND "${PTFOLD_LIB_FUZZING_ENGINE}")
+      target_link_libraries(${name} PRIVATE ${engine})
+    else()
+      target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    endif()
+    # What `ld -r` keeps of a configuration object beyond the ops table (memblock's debugfs and
+    # early_param parts, .discard.addressable) references nothing the ops reach: the .so path drops
+    # it with --gc-sections, and so does this link.
+    target_link_options(${name} PRIVATE -Wl,--gc-sections)
+    add_dependencies(${name} ${kdeps})
+  endforeach()
+endfunction()
