@@ -13,10 +13,11 @@
 set(PTFOLD_KERNEL_DEFAULT_GEOMETRIES arm64-4k-va52-lpa2 arm64-4k-va52-nolpa2 arm64-16k-va52-lpa2 arm64-16k-va52-nolpa2
     x86_64-la57 x86_64-nola57 riscv64-sv57 riscv64-sv48 riscv64-sv39)
 
-# ptfold_kernel_fuzz_targets(SUFFIX S TREE DIR [OVERLAY NAME] [GEOMETRIES g...] [BINARY_DIR D])
-# defines fuzz_ops_kernel${S} and fuzz_walk_kernel${S}.
+# ptfold_kernel_fuzz_targets(SUFFIX S TREE DIR [OVERLAY NAME] [GEOMETRIES g...] [BINARY_DIR D]
+#                            [OPS_ONLY])
+# defines fuzz_ops_kernel${S} and (without OPS_ONLY) fuzz_walk_kernel${S}.
 function(ptfold_kernel_fuzz_targets)
-  cmake_parse_arguments(A "" "SUFFIX;TREE;OVERLAY;BINARY_DIR" "GEOMETRIES" ${ARGN})
+  cmake_parse_arguments(A "OPS_ONLY" "SUFFIX;TREE;OVERLAY;BINARY_DIR" "GEOMETRIES" ${ARGN})
   if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang" OR NOT PTFOLD_SANITIZE)
     message(FATAL_ERROR "ptfold: error: the kernel-tree fuzz targets need clang with PTFOLD_SANITIZE=ON: the configuration objects are built with ASan, UBSan and fuzzer-no-link (configure with `cmake --preset fuzz` or `--preset asan`)")
   endif()
@@ -117,11 +118,20 @@ const LinkedKernel kLinkedKernel = {\"@tree@\", \"@overlay@\", kGeometries,
   endforeach()
   set_source_files_properties(${objs} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
 
-  foreach(t ops walk)
+  set(kinds ops walk)
+  if(A_OPS_ONLY)
+    set(kinds ops)
+  endif()
+  foreach(t ${kinds})
     set(name fuzz_${t}_kernel${A_SUFFIX})
-    add_executable(${name} ${PROJECT_SOURCE_DIR}/fuzz/targets/fuzz_${t}.cc ${PROJECT_SOURCE_DIR}/fuzz/asan_options.cc
-                   ${PROJECT_SOURCE_DIR}/fuzz/kernel_fuzz.cc ${gen} ${objs})
-    target_compile_definitions(${name} PRIVATE PTFOLD_FUZZ_KERNEL)
+    # The entry point and the pairs code, compiled once for every set of objects.
+    if(NOT TARGET ptfold_kernel_fuzz_${t})
+      add_library(ptfold_kernel_fuzz_${t} OBJECT ${PROJECT_SOURCE_DIR}/fuzz/targets/fuzz_${t}.cc
+                  ${PROJECT_SOURCE_DIR}/fuzz/asan_options.cc ${PROJECT_SOURCE_DIR}/fuzz/kernel_fuzz.cc)
+      target_compile_definitions(ptfold_kernel_fuzz_${t} PRIVATE PTFOLD_FUZZ_KERNEL)
+      target_link_libraries(ptfold_kernel_fuzz_${t} PRIVATE ptfold_fuzz ptfold_kernel)
+    endif()
+    add_executable(${name} $<TARGET_OBJECTS:ptfold_kernel_fuzz_${t}> ${gen} ${objs})
     target_link_libraries(${name} PRIVATE ptfold_fuzz ptfold_kernel)
     if(PTFOLD_LIB_FUZZING_ENGINE)
       separate_arguments(engine UNIX_COMMAND "${PTFOLD_LIB_FUZZING_ENGINE}")
