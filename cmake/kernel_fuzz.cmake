@@ -130,6 +130,12 @@ const LinkedKernel kLinkedKernel = {\"@tree@\", \"@overlay@\", kGeometries,
                   ${PROJECT_SOURCE_DIR}/fuzz/asan_options.cc ${PROJECT_SOURCE_DIR}/fuzz/kernel_fuzz.cc)
       target_compile_definitions(ptfold_kernel_fuzz_${t} PRIVATE PTFOLD_FUZZ_KERNEL)
       target_link_libraries(ptfold_kernel_fuzz_${t} PRIVATE ptfold_fuzz ptfold_kernel)
+      if(NOT PTFOLD_LIBFUZZER AND NOT PTFOLD_LIB_FUZZING_ENGINE)
+        # Without the fuzz preset's instrumentation (the asan preset) an input too short to decode
+        # runs no instrumented code, and libFuzzer stops at start ("no interesting inputs"): the
+        # entry point carries coverage too.
+        target_compile_options(ptfold_kernel_fuzz_${t} PRIVATE -fsanitize=fuzzer-no-link)
+      endif()
     endif()
     add_executable(${name} $<TARGET_OBJECTS:ptfold_kernel_fuzz_${t}> ${gen} ${objs})
     target_link_libraries(${name} PRIVATE ptfold_fuzz ptfold_kernel)
