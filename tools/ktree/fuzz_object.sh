@@ -20,7 +20,7 @@ while (($#)); do
   esac
 done
 [[ -n $tree && -n $config && -n $out ]] || { echo "ptfold: error: --tree, --config and --out are required (see tools/ktree/fuzz_object.sh)" >&2; exit 2; }
-args=(--tree "$tree" --config "$config" --static --sanitize)
+args=(--tree "$tree" --config "$config" --static --sanitize --quiet)
 [[ -z $overlay ]] || args+=(--overlay "$overlay")
 rc=0
 obj=$("$here/build.sh" "${args[@]}") || rc=$?
