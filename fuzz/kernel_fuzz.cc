@@ -54,8 +54,8 @@ std::vector<harness::Pair> build_pairs() {
     const ref::Geometry* g = ref::find(lg.geometry);
     if (!g) throw std::logic_error(fmt::format("ptfold: internal: linked geometry {} is not in the catalogue", lg.geometry));
     if (!lg.ops) {
-      left_out += fmt::format(" {} ({}: not built for this tree{})", lg.geometry, lg.config,
-                              *lk.overlay ? fmt::format(" with overlay {}", lk.overlay) : "");
+      left_out += fmt::format(" {} ({}{}: left out by the build: not in this tree, or no fast GUP)", lg.geometry,
+                              lg.config, *lk.overlay ? fmt::format(" with overlay {}", lk.overlay) : "");
       continue;
     }
     std::unique_ptr<tgt::KernelObject>& obj = objects[lg.config];
