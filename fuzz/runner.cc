@@ -20,6 +20,7 @@
 #include "base/flat_map.h"
 #include "base/static_vec.h"
 #include "fuzz/boot_ops.h"
+#include "fuzz/external.h"
 #include "harness/compare.h"
 #include "harness/linux_view.h"
 #include "reference/dispatch.h"
@@ -671,7 +672,10 @@ class Runner {
 
 // The variant instantiated on a machine, one per (variant, geometry) for the
 // process: the models keep no per-input state (the machine is reset).
+// A registered target that is not a model (fuzz/external.h: a kernel tree's
+// real code) is built by its registration instead.
 Table& table_for(const tgt::VariantInfo& v, const ref::Geometry& g, Machine& m) {
+  if (external_target(v)) return external_table(v, g, m);
   static std::map<std::pair<const tgt::VariantInfo*, const ref::Geometry*>, std::unique_ptr<Table>> cache;
   std::unique_ptr<Table>& t = cache[{&v, &g}];
   if (!t) t = tgt::make_variant<u64>(v.name, harness::config_for(g), m);
@@ -692,7 +696,10 @@ RunResult run_scenario(const Scenario& s, TraceMode trace) {
   executed.reserve(kMaxOps);
   static MmState mms[kDebugMm + 1];  // reused, reset by the Runner
   try {
-    Runner r(s, table_for(*v, *g, m), *g, facts_for(*v, *g), m, out, executed, mms);
+    Table& t = table_for(*v, *g, m);
+    Runner r(s, t, *g, facts_for(*v, *g), m, out, executed, mms);
+    // Real code starts over on the machine the Runner has just reset.
+    if (const ExternalTarget* x = external_target(*v)) x->begin_input(t, m);
     r.run();
   } catch (Finding& f) {
     if (f.geometry.empty()) f.geometry = g->name;

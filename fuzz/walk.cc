@@ -13,6 +13,8 @@
 #include "base/fixed_map.h"
 
 #include "fuzz/decode.h"
+#include "fuzz/external.h"
+#include "fuzz/runner.h"
 #include "fuzz/reader.h"
 #include "harness/compare.h"
 #include "harness/table_memory.h"
@@ -221,6 +223,48 @@ std::string case_text(const WalkCase& c) {
        fmt::format("expected: __pte_to_phys(__phys_to_pte_val({:#x})) == {:#x}\nactual:   {:#x}", pa, pa, back));
 }
 
+// One walk case on a target in its env (fuzz_walk's WalkEnv for a model,
+// the machine for real code): the path built as pXd_alloc() does, the Linux
+// walk against the hardware walk, the translation, a descriptor round trip.
+// A difference is thrown as a Finding.
+template <class Env>
+void walk_case(tgt::LinuxPageTable<u64, Env>& t, Env& env, const ref::Geometry& g, const harness::LinuxView& view,
+               const WalkCase& c, const ref::Half& h, u64 in_page, u64 lsize) {
+  tgt::Mm<u64> mm;
+  mm.init_mm = h.upper;
+  mm.pgd = t.pgd_alloc(mm);
+  // The path to the leaf, built as pXd_alloc() does (without the per-mm
+  // counters, fuzz_ops' business): a table where the parent entry is
+  // pXd_none - never at a folded level, whose pXd_none is 0 - then
+  // pXd_offset. lw.ptr is the Linux walk of va: va and c.va differ below
+  // the leaf only, so their entries are the same.
+  harness::LinuxWalk<u64> lw;
+  const u64 va = c.va + in_page;
+  lw.addr = va;
+  lw.ptr[0] = t.pgd_offset(mm, c.va);
+  for (int i = 1; i <= static_cast<int>(c.leaf); ++i) {
+    const auto l = static_cast<Level>(i), parent = static_cast<Level>(i - 1);
+    if (t.none(parent, env.read(lw.ptr[i - 1], parent)))
+      t.populate(mm, parent, lw.ptr[i - 1], t.alloc_one(mm, l, c.va));
+    lw.ptr[i] = t.offset(l, lw.ptr[i - 1], c.va);
+  }
+  t.set(c.leaf, lw.ptr[static_cast<int>(c.leaf)], t.mk_leaf(c.leaf, c.pa));
+
+  const ref::WalkResult<u64> hw = ref::walk_half(g, c.half, va, t.hw_root(env.pa(mm.pgd), h.upper), env);
+  // A hardware walk that went on below the leaf (a leaf encoded as a table)
+  // is compared at those levels too.
+  int depth = -1;
+  for (const auto& st : hw.steps) depth = std::max(depth, static_cast<int>(view.reader_of(st.hw)));
+  for (int i = static_cast<int>(c.leaf) + 1; i <= depth; ++i)
+    lw.ptr[i] = t.offset(static_cast<Level>(i), lw.ptr[i - 1], va);
+  for (const auto& lc : harness::level_compares(view, t, lw, hw))
+    if (!lc.equal) fail_level(g, h, va, lc);
+  if (!hw.ok() || hw.oa != c.pa + in_page || hw.leaf_size != lsize)
+    fail_translation(g, h, va, c.leaf, c.pa + in_page, lsize, hw);
+  const u64 back = t.__pte_to_phys(t.__phys_to_pte_val(c.round_trip_pa));
+  if (back != c.round_trip_pa) fail_round_trip(g, c.round_trip_pa, back);
+}
+
 }  // namespace
 
 bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness::Pair>& pairs,
@@ -241,15 +285,14 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
   const ref::Geometry& g = *p.geometry;
   WalkEnv& env = env_for(g.page_shift);
   PairCache& pc = cache[pi];
-  if (!pc.t || pc.variant != p.variant || pc.geometry != p.geometry) {
-    pc.t = tgt::make_variant<u64>(p.variant->name, harness::config_for(g), env);
+  if (!pc.view || pc.variant != p.variant || pc.geometry != p.geometry) {
+    if (!external_target(*p.variant)) pc.t = tgt::make_variant<u64>(p.variant->name, harness::config_for(g), env);
     pc.variant = p.variant;
     pc.geometry = p.geometry;
     pc.view = &harness::linux_view(p.variant->name, g);
     pc.pa_bits = pa_bits_of(pc.view->phys_mask_shift, g);
     pc.offsets = phys_offsets_for(pc.pa_bits);
   }
-  Table& t = *pc.t;
   const harness::LinuxView& view = *pc.view;
 
   WalkCase c;
@@ -271,41 +314,28 @@ bool run_walk_input(const uint8_t* data, size_t size, const std::vector<harness:
   c.round_trip_pa = (r.u40le() << g.page_shift) & pa_mask;
   const u64 in_page = (r.u16le() << 3) & (lsize - 1);
 
+  if (const ExternalTarget* x = external_target(*p.variant)) {
+    // Real code (fuzz/external.h): the target's memory is the machine's arena,
+    // reset for the input; its allocator, not the input, places the tables
+    // (pgd-slot and table-seed have no effect).
+    Machine& m = machine_for(g.page_shift);
+    m.reset(c.phys_offset, 1, PageTypeEncoding::kPgty);
+    m.set_geometry_name(g.name);
+    MachineTable& t = external_table(*p.variant, g, m);
+    try {
+      x->begin_input(t, m);
+      m.set_current_mm(h.upper ? kKernelMm : 0);
+      walk_case(t, m, g, view, c, h, in_page, lsize);
+    } catch (Finding& f) {
+      *finding = std::move(f);
+      *trace = case_text(c);
+    }
+    return true;
+  }
+  Table& t = *pc.t;
   env.begin(&g.name, c.phys_offset, c.pgd_slot, c.table_seed);
   try {
-    tgt::Mm<u64> mm;
-    mm.init_mm = h.upper;
-    mm.pgd = t.pgd_alloc(mm);
-    // The path to the leaf, built as pXd_alloc() does (without the per-mm
-    // counters, fuzz_ops' business): a table where the parent entry is
-    // pXd_none - never at a folded level, whose pXd_none is 0 - then
-    // pXd_offset. lw.ptr is the Linux walk of va: va and c.va differ below
-    // the leaf only, so their entries are the same.
-    harness::LinuxWalk<u64> lw;
-    const u64 va = c.va + in_page;
-    lw.addr = va;
-    lw.ptr[0] = t.pgd_offset(mm, c.va);
-    for (int i = 1; i <= static_cast<int>(c.leaf); ++i) {
-      const auto l = static_cast<Level>(i), parent = static_cast<Level>(i - 1);
-      if (t.none(parent, env.read(lw.ptr[i - 1], parent)))
-        t.populate(mm, parent, lw.ptr[i - 1], t.alloc_one(mm, l, c.va));
-      lw.ptr[i] = t.offset(l, lw.ptr[i - 1], c.va);
-    }
-    t.set(c.leaf, lw.ptr[static_cast<int>(c.leaf)], t.mk_leaf(c.leaf, c.pa));
-
-    const ref::WalkResult<u64> hw = ref::walk_half(g, c.half, va, t.hw_root(env.pa(mm.pgd), h.upper), env);
-    // A hardware walk that went on below the leaf (a leaf encoded as a table)
-    // is compared at those levels too.
-    int depth = -1;
-    for (const auto& st : hw.steps) depth = std::max(depth, static_cast<int>(view.reader_of(st.hw)));
-    for (int i = static_cast<int>(c.leaf) + 1; i <= depth; ++i)
-      lw.ptr[i] = t.offset(static_cast<Level>(i), lw.ptr[i - 1], va);
-    for (const auto& lc : harness::level_compares(view, t, lw, hw))
-      if (!lc.equal) fail_level(g, h, va, lc);
-    if (!hw.ok() || hw.oa != c.pa + in_page || hw.leaf_size != lsize)
-      fail_translation(g, h, va, c.leaf, c.pa + in_page, lsize, hw);
-    const u64 back = t.__pte_to_phys(t.__phys_to_pte_val(c.round_trip_pa));
-    if (back != c.round_trip_pa) fail_round_trip(g, c.round_trip_pa, back);
+    walk_case(t, env, g, view, c, h, in_page, lsize);
   } catch (Finding& f) {
     env.end();
     *finding = std::move(f);

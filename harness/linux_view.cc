@@ -148,6 +148,17 @@ LinuxView derive_linux_view(const ref::Geometry& g, std::string_view name, const
   return v;
 }
 
+namespace {
+std::map<std::string, ViewProvider, std::less<>>& view_providers() {
+  static std::map<std::string, ViewProvider, std::less<>> p;
+  return p;
+}
+}  // namespace
+
+void register_view_provider(std::string variant, ViewProvider provider) {
+  view_providers()[std::move(variant)] = std::move(provider);
+}
+
 const LinuxView& linux_view(std::string_view variant, const ref::Geometry& g) {
   static std::mutex mu;
   static std::map<std::pair<std::string, std::string>, std::unique_ptr<LinuxView>> cache;
@@ -155,6 +166,8 @@ const LinuxView& linux_view(std::string_view variant, const ref::Geometry& g) {
   auto key = std::make_pair(std::string(variant), g.name);
   auto it = cache.find(key);
   if (it != cache.end()) return *it->second;
+  if (auto p = view_providers().find(variant); p != view_providers().end())
+    return *cache.emplace(std::move(key), std::make_unique<LinuxView>(p->second(g))).first->second;
   if (!tgt::find_variant(variant)) throw std::invalid_argument("unknown variant " + std::string(variant));
   const std::string name(variant);
   auto view = std::make_unique<LinuxView>(derive_linux_view(

@@ -120,6 +120,12 @@ LinuxView derive_linux_view(const ref::Geometry& g, std::string_view name, const
 // The view of a registered variant on g, derived once and cached. Throws
 // std::invalid_argument for an unknown variant.
 const LinuxView& linux_view(std::string_view variant, const ref::Geometry& g);
+// Where the view of a variant registered at run time (tgt::register_variant:
+// a kernel tree's real code) comes from: the target itself (for real code
+// its ops table's ptf_view, through constant_view()). linux_view() asks the
+// provider once per geometry and caches what it returns.
+using ViewProvider = std::function<LinuxView(const ref::Geometry&)>;
+void register_view_provider(std::string variant, ViewProvider provider);
 // The view of g's upstream variant (the family's reference target).
 const LinuxView& upstream_view(const ref::Geometry& g);
 

@@ -2,6 +2,8 @@
 #include "targets/variants.h"
 
 #include <algorithm>
+#include <deque>
+#include <stdexcept>
 
 namespace ptfold::tgt {
 
@@ -44,10 +46,24 @@ const std::vector<VariantInfo>& variants() {
   return kAll;
 }
 
+namespace {
+std::deque<VariantInfo>& registered() {
+  static std::deque<VariantInfo> r;  // a deque: entries never move
+  return r;
+}
+}  // namespace
+
 const VariantInfo* find_variant(std::string_view name) {
   for (const VariantInfo& v : variants())
     if (v.name == name) return &v;
+  for (const VariantInfo& v : registered())
+    if (v.name == name) return &v;
   return nullptr;
+}
+
+const VariantInfo* register_variant(VariantInfo v) {
+  if (find_variant(v.name)) throw std::invalid_argument("variant " + v.name + " is registered already");
+  return &registered().emplace_back(std::move(v));
 }
 
 const VariantInfo* upstream_for_family(std::string_view family) {

@@ -32,7 +32,16 @@ struct VariantInfo {
 
 // The registry (targets/variants.def), in its order.
 const std::vector<VariantInfo>& variants();
+// A name of the registry or of a variant registered at run time (below).
 const VariantInfo* find_variant(std::string_view name);
+// Targets that are not models - the real code of a kernel tree linked into a
+// kernel-tree fuzz binary (fuzz/kernel_fuzz.h) - registered by the binary
+// before it decodes or parses anything, so scenario text naming them parses
+// and replays. Never listed by variants() (`ptfold variants` lists models);
+// make_variant() does not build them. Returns the stored entry (it lives as
+// long as the process); a name the registry or an earlier call has is
+// refused (std::invalid_argument).
+const VariantInfo* register_variant(VariantInfo v);
 // The upstream variant for a geometry family ("arm64-lpa2" -> "arm64").
 const VariantInfo* upstream_for_family(std::string_view family);
 

@@ -21,6 +21,20 @@ fuzz::Scenario load_scenario(const ScenarioFileArgs& a) {
     try {
       s = fuzz::parse_text(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     } catch (const fuzz::ScenarioError& e) {
+      // A finding of a kernel-tree fuzz binary names the tree's real code
+      // (variant kernel-<model>[+overlay]), which only such a binary holds.
+      const std::string text(bytes.begin(), bytes.end());
+      const size_t v = text.find("\nvariant kernel-");
+      if (v != std::string::npos) {
+        const std::string name = text.substr(v + 9, text.find('\n', v + 1) - v - 9);
+        const size_t plus = name.find('+');
+        throw UsageError(
+            fmt::format("{}: variant {} is a kernel tree's real code, which this ptfold does not hold", a.file, name),
+            fmt::format("replay it with the kernel-tree fuzz binary it came from: `fuzz_ops_kernel {}` of a build "
+                        "configured with -DPTFOLD_KERNEL_TREE=DIR{} (docs/kernel-tree.md, \"Fuzzing the tree\")",
+                        a.file,
+                        plus == std::string::npos ? "" : " -DPTFOLD_KERNEL_OVERLAY=" + name.substr(plus + 1)));
+      }
       throw UsageError(fmt::format("{}:{}: {}", a.file, e.line, e.problem), e.fix);
     }
     // The text names its variant; a --variant that disagrees is a mistake,

@@ -9,6 +9,17 @@
 
 namespace ptfold::tgt {
 
+namespace {
+// The loader's ABI check, for a loaded and a linked-in object alike: "" when
+// the object was built for this ptfold.
+std::string abi_mismatch(const PtfOps& ops, const std::string& what) {
+  if (ops.abi_version == PTF_ABI_VERSION && ops.size == sizeof(PtfOps)) return "";
+  return what + " was built for ptfold ABI " + std::to_string(ops.abi_version) + " (" + std::to_string(ops.size) +
+         "-byte ops table), this ptfold has ABI " + std::to_string(PTF_ABI_VERSION) + " (" +
+         std::to_string(sizeof(PtfOps)) + " bytes); rebuild it with tools/ktree/build.sh";
+}
+}  // namespace
+
 KernelObject::KernelObject(const std::string& path) : path_(path) {
   // RTLD_LOCAL: init_mm, memstart_addr, __free_pages ... of one configuration
   // never bind to another's; RTLD_NOW: a missing kernel symbol (a shim gap)
@@ -20,14 +31,15 @@ KernelObject::KernelObject(const std::string& path) : path_(path) {
     dlclose(handle_);
     throw std::runtime_error(path + " exports no " PTF_OPS_SYMBOL " (not a ptfold configuration object)");
   }
-  if (ops_->abi_version != PTF_ABI_VERSION || ops_->size != sizeof(PtfOps)) {
-    const std::string why = path + " was built for ptfold ABI " + std::to_string(ops_->abi_version) + " (" +
-                            std::to_string(ops_->size) + "-byte ops table), this ptfold has ABI " +
-                            std::to_string(PTF_ABI_VERSION) + " (" + std::to_string(sizeof(PtfOps)) +
-                            " bytes); rebuild it with tools/ktree/build.sh";
+  if (const std::string why = abi_mismatch(*ops_, path); !why.empty()) {
     dlclose(handle_);
     throw std::runtime_error(why);
   }
+}
+
+KernelObject::KernelObject(const PtfOps* linked, std::string label) : ops_(linked), path_(std::move(label)) {
+  if (!ops_) throw std::runtime_error(path_ + ": no ops table linked in (not a ptfold configuration object)");
+  if (const std::string why = abi_mismatch(*ops_, path_); !why.empty()) throw std::runtime_error(why);
 }
 
 // The object stays mapped until the process exits: its runtime's allocations

@@ -42,6 +42,10 @@ class KernelObject {
   // Loads `path` and checks its ABI; throws std::runtime_error naming the
   // file and what is wrong (missing symbol, other ABI version).
   explicit KernelObject(const std::string& path);
+  // A configuration object linked into this binary (build.sh --static: its
+  // one global is ptf_ops_<config>); `label` names it in errors. The same
+  // ABI checks as a loaded one; throws std::runtime_error.
+  KernelObject(const PtfOps* linked, std::string label);
   ~KernelObject();
   KernelObject(const KernelObject&) = delete;
   KernelObject& operator=(const KernelObject&) = delete;
@@ -93,7 +97,25 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     // set_swapper_pgd() writes through the Env, any write in place faults.
     if constexpr (requires(Env& e, u64 p) { e.protect_swapper_pg_dir(p); })
       if (cfg.arch == Arch::kArm64) penv_.set_swapper_pgd = &cb_set_swapper_pgd;
-    const ptf_state st = kernel_state(cfg, env.arena_base(), env.arena_size(), env.pa(env.arena_base()) - env.arena_base());
+    install();
+  }
+
+  // (Re)installs the state and the env bridge: the configuration's runtime
+  // starts over (every struct page free, a new swapper_pg_dir from the Env,
+  // read-only on arm64, the gather empty), and so does what this target
+  // remembers of it. The fuzz runner calls it once per input, after the
+  // Env's memory was reset (its phys offset is the input's), and for the
+  // target whose geometry the input runs when several share one object.
+  void install() {
+    typed_.clear();
+    fresh_.clear();
+    pending_.reset();
+    env_error_ = nullptr;
+    gathering_ = false;
+    nr_pagetable_stat_ = 0;
+    helper_ = nullptr;
+    const ptf_state st = kernel_state(this->config(), this->env_.arena_base(), this->env_.arena_size(),
+                                      this->env_.pa(this->env_.arena_base()) - this->env_.arena_base());
     Scope s(*this, "set_state", Level::kPgd);
     if (o_.set_state(&st, &penv_) != 0) {
       std::string why = pending_ ? pending_->detail : std::string("set_state failed");
@@ -103,8 +125,19 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     s.done();
     o_.linux_view(&view_);
     if constexpr (requires(Env& e, u64 p) { e.protect_swapper_pg_dir(p); })
-      if (penv_.set_swapper_pgd) env.protect_swapper_pg_dir(o_.swapper_pgd());
+      if (penv_.set_swapper_pgd) this->env_.protect_swapper_pg_dir(o_.swapper_pgd());
   }
+
+  // Whose mmu_gather defers the frees of __pXd_free_tlb(). By default the
+  // configuration's runtime queue, freed by tlb_finish_mmu() below (what
+  // `check --kernel-tree` drives). With `env` set, every table the real
+  // __pXd_free_tlb() queued is handed to the Env's gather at once
+  // (env.tlb_remove_ptdesc()): the runtime's queue is flushed right after the
+  // call - the kernel's free-time checks of the struct page (Bad page state)
+  // run then - and the Env frees the pages at its own tlb_finish_mmu(), so
+  // its deferred-free, use-after-free and lockless-free checks apply as to a
+  // model (the fuzz runner, which finishes gathers on the Env).
+  void set_gather_to_env(bool env) { gather_to_env_ = env; }
 
   const ptf_view& view() const { return view_; }
   const PtfOps& ops() const { return o_; }
@@ -196,7 +229,10 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
   bool swapper_pg_dir_read_only() const override { return penv_.set_swapper_pgd != nullptr; }
 
   // --- Allocation through the real code ---------------------------------------
+  // init_mm's pgd is swapper_pg_dir (the kernel never allocates it); any
+  // other mm's comes from the real pgd_alloc().
   u64 pgd_alloc(Mm<u64>& mm) override {
+    if (mm.init_mm) return o_.swapper_pgd();
     Scope s(*this, "pgd_alloc", Level::kPgd);
     ptf_mm m = to_ptf(mm);
     const u64 pgd = o_.pgd_alloc(&m);
@@ -204,6 +240,7 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     return pgd;
   }
   void pgd_free(Mm<u64>& mm, u64 pgd) override {
+    if (mm.init_mm && pgd == o_.swapper_pgd()) return;  // never freed
     Scope s(*this, "pgd_free", Level::kPgd);
     ptf_mm m = to_ptf(mm);
     o_.pgd_free(&m, pgd);
@@ -380,7 +417,7 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     o_.free_one(&m, idx(l), t);
     s.done();
   }
-  void call_free_tlb(const char* helper, MmuGather&, const Mm<u64>& mm, Level l, u64 t, u64 a) {
+  void call_free_tlb(const char* helper, MmuGather& g, const Mm<u64>& mm, Level l, u64 t, u64 a) {
     Scope s(*this, helper, l);
     if (!gathering_) {
       const ptf_mm m = to_ptf(mm);
@@ -388,6 +425,14 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
       gathering_ = true;
     }
     o_.free_tlb(idx(l), t, a);
+    if (gather_to_env_) {
+      // The runtime's queue (tlb_remove_table()) goes to the Env's gather:
+      // cb_free_pages() sees in_env_gather_ and queues instead of freeing.
+      in_env_gather_ = &g;
+      o_.tlb_finish();
+      in_env_gather_ = nullptr;
+      gathering_ = false;
+    }
     s.done();
   }
 
@@ -427,7 +472,8 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     t.guarded(
         [&]() -> int {
           t.sync_freed_table(va);
-          if (order == 0) t.env_.free_page(va, h);
+          if (t.in_env_gather_ && order == 0) t.env_.tlb_remove_ptdesc(*t.in_env_gather_, va, t.level_);
+          else if (order == 0) t.env_.free_page(va, h);
           else t.env_.free_pages(va, order, h);
           return 0;
         },
@@ -468,6 +514,8 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
   const char* helper_ = nullptr;
   Level level_ = Level::kPgd;
   bool gathering_ = false;
+  bool gather_to_env_ = false;
+  MmuGather* in_env_gather_ = nullptr;  // set while the runtime's queue goes to the Env's gather
   long nr_pagetable_stat_ = 0;
   std::vector<std::pair<u64, Level>> fresh_;  // pages allocated by the current call
   std::set<u64> typed_;                       // pages the Env was told are tables

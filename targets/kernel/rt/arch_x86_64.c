@@ -59,6 +59,10 @@ static void ptf_cap(int bit, int on)
 
 int ptf_arch_set_state(void)
 {
+	/* pgd_ctor() links every pgd into pgd_list through its struct page; the struct pages start
+	 * over with the state (ptf_mem_init()), so does the list - a pgd never freed before (init_mm's
+	 * in the fuzz runner) must not stay linked through a struct page array freed since. */
+	INIT_LIST_HEAD(&pgd_list);
 #ifdef CONFIG_X86_5LEVEL
 	/* head64.c check_la57_support(): CR4.LA57 was set by the boot code */
 	__pgtable_l5_enabled = ptf_st.la57;
@@ -111,7 +115,11 @@ u64 ptf_arch_mk_leaf(int lvl, u64 pa)
 	}
 }
 
-u64 ptf_arch_phys_to_pte_val(u64 pa) { return pa & PTE_PFN_MASK; }
+/* x86 has no __phys_to_pte_val(): pfn_pte() of a present entry. Not `pa & PTE_PFN_MASK`, a
+ * non-present non-zero value, whose PFN pte_pfn() reads inverted (the L1TF mitigation,
+ * __pte_needs_invert()): __pte_to_phys(__phys_to_pte_val(pa)) was not pa (fuzz_walk_kernel's
+ * round trip, e.g. 0xffff000 -> 0xffffff0000000 on x86_64-la57). */
+u64 ptf_arch_phys_to_pte_val(u64 pa) { return pte_val(pfn_pte(pa >> PAGE_SHIFT, __pgprot(_PAGE_PRESENT))); }
 u64 ptf_arch_pte_to_phys(u64 pte) { return (u64)pte_pfn(__pte(pte)) << PAGE_SHIFT; }
 
 u64 ptf_arch_page_paddr(int lvl, u64 v)

@@ -154,6 +154,7 @@ int ptf_mem_init(void)
 			   ptf_st.arena_base, ptf_st.arena_size, ptf_st.phys_offset, PAGE_SIZE);
 		return -1;
 	}
+	ptf_ptlocks_reset();	/* the locks of tables never destructed hang off the old struct pages */
 	free(ptf_pages);
 	free(ptf_used);
 	ptf_npages = ptf_st.arena_size >> PAGE_SHIFT;

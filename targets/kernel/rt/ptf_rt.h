@@ -31,6 +31,7 @@ extern void longjmp(long *env, int val) __attribute__((noreturn));
 
 /* page allocator over the arena (page_alloc.c) */
 int ptf_mem_init(void);                 /* (re)build the struct page array for ptf_st's arena */
+void ptf_ptlocks_reset(void);           /* free every split page-table lock (stubs.c) */
 struct page *ptf_alloc(gfp_t gfp, unsigned order, const char *helper);
 void ptf_free(struct page *page, unsigned order, const char *helper);
 int ptf_in_arena(unsigned long va);

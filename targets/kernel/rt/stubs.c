@@ -86,27 +86,68 @@ void __rcu_read_lock(void) {}
 void __rcu_read_unlock(void) {}
 #endif
 
-/* Split page-table locks: a lock per table page when spinlock_t does not fit in struct ptdesc. */
+/* Split page-table locks: a lock per table page when spinlock_t does not fit in struct ptdesc.
+ * Every lock is on a list, so a new state (ptf_mem_init()) frees those of tables the kernel never
+ * destructs (init_mm's: the fuzz runner drops them with the arena) instead of leaking them. */
+#if ALLOC_SPLIT_PTLOCKS
+struct ptf_ptl {
+	struct ptf_ptl *next, **pprev;
+	spinlock_t lock;
+};
+static struct ptf_ptl *ptf_ptls;
+static spinlock_t *ptf_ptl_new(void)
+{
+	struct ptf_ptl *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->next = ptf_ptls;
+	if (ptf_ptls)
+		ptf_ptls->pprev = &p->next;
+	p->pprev = &ptf_ptls;
+	ptf_ptls = p;
+	return &p->lock;
+}
+static void ptf_ptl_del(spinlock_t *l)
+{
+	struct ptf_ptl *p;
+
+	if (!l)
+		return;
+	p = container_of(l, struct ptf_ptl, lock);
+	*p->pprev = p->next;
+	if (p->next)
+		p->next->pprev = p->pprev;
+	free(p);
+}
+void ptf_ptlocks_reset(void)
+{
+	while (ptf_ptls)
+		ptf_ptl_del(&ptf_ptls->lock);
+}
+#else
+void ptf_ptlocks_reset(void) {}
+#endif
 #if ALLOC_SPLIT_PTLOCKS && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 bool ptlock_alloc(struct ptdesc *ptdesc)
 {
-	ptdesc->ptl = calloc(1, sizeof(spinlock_t));
+	ptdesc->ptl = ptf_ptl_new();
 	return ptdesc->ptl != NULL;
 }
 void ptlock_free(struct ptdesc *ptdesc)
 {
-	free(ptdesc->ptl);
+	ptf_ptl_del(ptdesc->ptl);
 	ptdesc->ptl = NULL;
 }
 #elif ALLOC_SPLIT_PTLOCKS	/* before struct ptdesc, the lock pointer lived in struct page */
 bool ptlock_alloc(struct page *page)
 {
-	page->ptl = calloc(1, sizeof(spinlock_t));
+	page->ptl = ptf_ptl_new();
 	return page->ptl != NULL;
 }
 void ptlock_free(struct page *page)
 {
-	free(page->ptl);
+	ptf_ptl_del(page->ptl);
 	page->ptl = NULL;
 }
 #endif
