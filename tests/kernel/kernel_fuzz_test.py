@@ -4,7 +4,7 @@ off): fuzz_ops_kernel and fuzz_walk_kernel clean on the unmodified tree, and eac
 from an empty corpus with a fixed seed, with its stable first line, replayed from the crash file
 and from the scenario text to the same line.
 
-Usage: kernel_fuzz_test.py CASE OPS WALK OPS_PUDFREE OPS_STACKCOPY
+Usage: kernel_fuzz_test.py CASE OPS WALK OPS_PUDFREE OPS_STACKCOPY OPS_SETPUD OPS_REREAD
 """
 import os
 import re
@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 
-CASE, OPS, WALK, OPS_PUDFREE, OPS_STACKCOPY = sys.argv[1:6]
+CASE, OPS, WALK, OPS_PUDFREE, OPS_STACKCOPY, OPS_SETPUD, OPS_REREAD = sys.argv[1:8]
 FIRST = re.compile(r"^ptfold: [a-z-]+: \S+ on \S+$")
 
 
@@ -56,7 +56,8 @@ def found(binary, geometry, want):
         expect(rc != 0 and lines and lines[0] == want, f"{binary}: {want}, got exit {rc}, {lines}:\n{out[-4000:]}")
         crashes = [f for f in os.listdir(d) if f.startswith("crash-")]
         expect(len(crashes) == 1, f"one crash file, got {crashes}")
-        rc, out = fuzz(binary, d, os.path.join(d, crashes[0]))
+        # the bytes pick their pair among the binary's selection: replay under the same one
+        rc, out = fuzz(binary, d, os.path.join(d, crashes[0]), geometry=geometry)
         expect(first_lines(out)[:1] == [want], f"the crash file replays to {want}:\n{out[-3000:]}")
         # The op trace is scenario text naming the real code's variant; it replays too.
         text = out[out.index("ptfold-scenario v1"):]
@@ -69,12 +70,36 @@ def found(binary, geometry, want):
         expect(first_lines(out)[:1] == [want], f"the scenario text replays to {want}:\n{text}\n{out[-3000:]}")
 
 
+def replays(binary, text, want):
+    with tempfile.TemporaryDirectory() as d:
+        scn = os.path.join(d, "input.scn")
+        with open(scn, "w") as f:
+            f.write(text)
+        rc, out = fuzz(binary, d, scn)
+        expect(rc != 0 and first_lines(out)[:1] == [want], f"{binary} {text}: {want}:\n{out[-3000:]}")
+
+
+def reproducer(variant, kernel_variant):
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "corpus", "regressions", variant + ".scn")) as f:
+        return re.sub(r"^variant .*$", "variant " + kernel_variant, f.read(), flags=re.M)
+
+
 if CASE == "fuzz_clean":
     clean(OPS, 30000, 2)
     clean(WALK, 100000, 2)
 elif CASE == "fuzz_overlays":
     found(OPS_PUDFREE, "arm64-16k-va52-lpa2", "ptfold: bad-page-state: pud_free on arm64-16k-va52-lpa2")
     found(OPS_STACKCOPY, "arm64-16k-va52-nolpa2", "ptfold: wild-access: pud_offset_lockless on arm64-16k-va52-nolpa2")
+    # swapper_pg_dir read-only: set_pud() writing it in place (90e636f60b76 reverted)
+    found(OPS_SETPUD, "arm64-16k-va52-nolpa2", "ptfold: ro-write: set_pud on arm64-16k-va52-nolpa2")
+    # A lockless helper reading the live entry, under gup-race's writer: the model's reproducer on
+    # the tree's code with the overlay.
+    replays(OPS_REREAD, reproducer("arm64-lockless-reread", "kernel-arm64+lockless-reread"),
+            "ptfold: wild-access: p4d_offset_lockless on arm64-4k-va52-lpa2")
+    # From an empty corpus the same binary finds 6.12's own bug on that geometry first: its arm64
+    # __p4d_free_tlb() is p4d_free(), a free at once while fast GUP may walk the table (the
+    # arm64-p4d-free-at-once model; later kernels free the p4d through the mmu_gather).
+    found(OPS_REREAD, "arm64-4k-va52-lpa2", "ptfold: lockless-free: __p4d_free_tlb on arm64-4k-va52-lpa2")
 else:
     raise SystemExit(f"ptfold: error: unknown case {CASE} (kernel_fuzz_test.py fuzz_clean|fuzz_overlays)")
 print(f"{CASE}: ok")
