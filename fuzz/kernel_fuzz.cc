@@ -54,7 +54,7 @@ std::vector<harness::Pair> build_pairs() {
     const ref::Geometry* g = ref::find(lg.geometry);
     if (!g) throw std::logic_error(fmt::format("ptfold: internal: linked geometry {} is not in the catalogue", lg.geometry));
     if (!lg.ops) {
-      left_out += fmt::format(" {} ({}{}: left out by the build: not in this tree, or no fast GUP)", lg.geometry,
+      left_out += fmt::format(" {} ({}{}: left out by the build: not in this tree)", lg.geometry,
                               lg.config, *lk.overlay ? fmt::format(" with overlay {}", lk.overlay) : "");
       continue;
     }

@@ -465,7 +465,7 @@ class Runner {
     // come an RCU grace period later (MMU_GATHER_RCU_TABLE_FREE), after any
     // such walk; a table freed at once is a use after free in the kernel
     // (docs/oracles.md O10; docs/bugs.md ZOO-15).
-    m_.set_lockless_walkers(op.mm);
+    if (t_->has_fast_gup()) m_.set_lockless_walkers(op.mm);
     // unmap_vmas(): zap every leaf in the VMAs.
     StaticVec<u64, kMaxOps> zapped;
     for (auto it = st.maps.lower_bound(a); it != st.maps.end() && it->first < e;) {
@@ -501,7 +501,7 @@ class Runner {
   // a writer on another CPU clearing the live entry of each `race` level
   // right after the walk copied it (Machine::arm_lockless_race, O11).
   void gup(const Op& op) {
-    if (op.mm == kKernelMm) return;
+    if (op.mm == kKernelMm || !t_->has_fast_gup()) return;  // no lockless walk in that kernel
     MmState& st = mms_[op.mm];
     if (!st.live) return;
     record(op);

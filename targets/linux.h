@@ -220,6 +220,9 @@ class LinuxPageTable {
   // Whether init_mm's pgd (swapper_pg_dir) is read-only once the kernel has
   // booted, written only through a fixmap alias (arm64: set_swapper_pgd()).
   virtual bool swapper_pg_dir_read_only() const { return false; }
+  // Whether the kernel has fast GUP, the lockless walk (CONFIG_HAVE_GUP_FAST):
+  // every architecture modelled has it in 6.12; a kernel tree says.
+  virtual bool has_fast_gup() const { return true; }
   // PHYSMEM_END: include/linux/mm.h's (1 << MAX_PHYSMEM_BITS) - 1 unless the
   // arch defines its own (arm64: the end of the linear map).
   virtual u64 PHYSMEM_END(u64 /*phys_offset*/) const { return (u64{1} << phys_mask_shift()) - 1; }

@@ -227,6 +227,7 @@ class KernelTreeTarget final : public LinuxPageTable<u64, Env> {
     return ptr | this->PAGE_SIZE();
   }
   bool swapper_pg_dir_read_only() const override { return penv_.set_swapper_pgd != nullptr; }
+  bool has_fast_gup() const override { return o_.has_fast_gup != 0; }
 
   // --- Allocation through the real code ---------------------------------------
   // init_mm's pgd is swapper_pg_dir (the kernel never allocates it); any

@@ -25,8 +25,8 @@ extern "C" {
 typedef unsigned long long ptf_u64;
 
 /* Bumped whenever a struct below changes: 2 appended ops.probe_privileged(), 3
- * ops.debug_vm_pgtable(), 4 env.set_swapper_pgd(), ops.early_p4d_offset() and ops.mappable_range(). The
- * loader (targets/kernel/kernel_object.cc) refuses an object whose
+ * ops.debug_vm_pgtable(), 4 env.set_swapper_pgd(), ops.early_p4d_offset(), ops.mappable_range() and
+ * ops.has_fast_gup. The loader (targets/kernel/kernel_object.cc) refuses an object whose
  * version or ops-table size differs. */
 #define PTF_ABI_VERSION 4
 
@@ -189,6 +189,10 @@ struct ptf_ops {
 	 * with memstart_addr (PHYS_OFFSET) as given and the kernel's own __pa(); NULL where the arch or
 	 * the configuration (no MEMORY_HOTPLUG) has none. */
 	void (*mappable_range)(ptf_u64 memstart, ptf_u64 *start, ptf_u64 *end);
+	/* The configuration has fast GUP, the lockless walk (CONFIG_HAVE_GUP_FAST, CONFIG_HAVE_FAST_GUP
+	 * before 6.9; riscv before 6.3 has none): without it no walk runs outside the mmap lock, so a
+	 * table freed at once is no use after free. */
+	int has_fast_gup;
 };
 
 /* Each configuration object exports exactly one symbol of this name. */

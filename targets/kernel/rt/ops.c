@@ -551,4 +551,5 @@ const struct ptf_ops ptf_ops = {
 #if defined(PTF_MAPPABLE_RANGE) && defined(CONFIG_MEMORY_HOTPLUG)
 	.mappable_range = o_mappable_range,
 #endif
+	.has_fast_gup = IS_ENABLED(CONFIG_HAVE_GUP_FAST) || IS_ENABLED(CONFIG_HAVE_FAST_GUP),
 };
