@@ -109,6 +109,25 @@ class Machine {
   void arm_lockless_race(unsigned levels);
   void lockless_snapshot(tgt::Level lvl, u64 ptr);
   void end_lockless_race();
+  // One fast-GUP walk: reads are named as the lockless helpers' and the
+  // writer is armed with `race` (0: none) while the guard lives; its end
+  // puts the raced entries back (raced() still answers until the next arm).
+  class LocklessWalk {
+   public:
+    LocklessWalk(Machine& m, unsigned race) : m_(m) {
+      m_.set_lockless(true);
+      m_.arm_lockless_race(race);
+    }
+    ~LocklessWalk() {
+      m_.end_lockless_race();
+      m_.set_lockless(false);
+    }
+    LocklessWalk(const LocklessWalk&) = delete;
+    LocklessWalk& operator=(const LocklessWalk&) = delete;
+
+   private:
+    Machine& m_;
+  };
   // The writer cleared the entry at `ptr` during this walk.
   bool raced(u64 ptr) const;
   int nr_raced() const { return nr_raced_; }

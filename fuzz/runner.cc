@@ -506,20 +506,9 @@ class Runner {
     if (!st.live) return;
     record(op);
     ++out_.checks;
-    struct Lockless {
-      Machine& m;
-      Lockless(Machine& mm, unsigned race) : m(mm) {
-        m.set_lockless(true);
-        m.arm_lockless_race(race);
-      }
-      ~Lockless() {
-        m.end_lockless_race();
-        m.set_lockless(false);
-      }
-    };
     tgt::GupResult r;
     {
-      Lockless guard(m_, op.kind == OpKind::kGupRace ? op.race : 0);
+      Machine::LocklessWalk walk(m_, op.kind == OpKind::kGupRace ? op.race : 0);
       r = tgt::gup_fast(*t_, st.mm, op.va);
     }
     auto saw_clear = [&](int lvl) { return m_.read_the_clear(r, lvl); };  // O11

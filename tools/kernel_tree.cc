@@ -442,20 +442,9 @@ size_t check_differential(KernelRun& r, unsigned seed, unsigned random_vas, size
           // walk must reach the leaf through its copies or stop on the
           // cleared entry it re-read, never descend through the live one.
           for (unsigned race : {0u, 1u, 2u, 4u, 8u, 15u}) {
-            struct Lockless {
-              fuzz::Machine& m;
-              Lockless(fuzz::Machine& mm, unsigned race) : m(mm) {
-                m.set_lockless(true);
-                m.arm_lockless_race(race);
-              }
-              ~Lockless() {
-                m.end_lockless_race();
-                m.set_lockless(false);
-              }
-            };
             tgt::GupResult g;
             {
-              Lockless on(r.m, race);
+              fuzz::Machine::LocklessWalk walk(r.m, race);
               g = tgt::gup_fast(*r.t, hm.mm(), mp.va);
             }
             const bool stopped_on_clear = !g.leaf && g.depth >= 0 && r.m.read_the_clear(g, g.depth);
